@@ -1,0 +1,4 @@
+import type { Command } from '../command.ts';
+
+/** Every sub-command, in the order `flowguard --help` lists them. Add one line per command file. */
+export const commands: readonly Command[] = [];

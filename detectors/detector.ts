@@ -1,0 +1,25 @@
+/**
+ * The one contract every detector follows (River style): score first, then learn.
+ * `x` is a dense vector in the order of `features`; NaN marks a feature still warming up.
+ */
+export interface Detector {
+  /** Stable name, used in alerts, metrics and model files. */
+  readonly name: string;
+  /** Feature names, in the order `x` carries them. */
+  readonly features: readonly string[];
+  /** Higher is more anomalous. Raw scale; calibration maps it to a comparable one. */
+  score(x: ArrayLike<number>): number;
+  /** Updates the model with `x` (after it was scored). Warm-up is the detector's own business. */
+  learn(x: ArrayLike<number>): void;
+  /** Per-feature contribution to `score(x)`, same order as `features`; larger means more responsible. */
+  explain(x: ArrayLike<number>): Float64Array;
+  /** A plain-JSON snapshot from which the detector's factory restores it exactly. */
+  toJSON(): unknown;
+}
+
+/** How a detector kind is created and restored. */
+export interface DetectorFactory<P, D extends Detector = Detector> {
+  readonly kind: string;
+  create(params: P): D;
+  fromJSON(json: unknown): D;
+}
