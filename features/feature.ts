@@ -1,0 +1,38 @@
+import type { KeyKind } from '../schemas/feature.ts';
+import type { EventType, InputEvent } from '../schemas/event.ts';
+import type { BookView } from './book/orderBook.ts';
+
+export type FeatureFamily = 'order-flow' | 'cross-asset' | 'on-chain';
+
+/** What a first-stage feature sees per event: the event, and its key's order book after the event. */
+export interface MarketInput {
+  readonly event: InputEvent;
+  readonly book: BookView;
+}
+
+/** One key's running state of one feature. O(1) or O(log n) per update, no I/O, no clock reads. */
+export interface FeatureState<I = MarketInput> {
+  update(input: I): void;
+  /** Undefined while warming up. */
+  value(): number | undefined;
+  /** Plain JSON from which `restore` rebuilds an identical state. */
+  toJSON(): unknown;
+}
+
+/** A feature's definition: catalogue metadata plus a factory for per-key state. */
+export interface Feature<P extends object = Record<string, number>, I = MarketInput> {
+  readonly name: string;
+  readonly family: FeatureFamily;
+  readonly unit: string;
+  readonly description: string;
+  readonly formula: string;
+  readonly window: string;
+  /** The manipulation or risk it reveals. */
+  readonly reveals: string;
+  readonly keyKind: KeyKind;
+  /** Event types that change it; others are not delivered. */
+  readonly inputs: readonly EventType[];
+  readonly defaults: Readonly<P>;
+  create(params?: Partial<P>): FeatureState<I>;
+  restore(state: unknown, params?: Partial<P>): FeatureState<I>;
+}
