@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
+import { demoCommand } from './demo.ts';
+import { replayCommand } from './replay.ts';
 import { nabCommand } from './nab.ts';
 
 /** Every sub-command, in the order `flowguard --help` lists them. Add one line per command file. */
-export const commands: readonly Command[] = [nabCommand];
+export const commands: readonly Command[] = [demoCommand, replayCommand, nabCommand];

@@ -1,0 +1,70 @@
+import type { OperatorFunction } from 'rxjs';
+import type { Detector } from '../detectors/detector.ts';
+import type { KeyKind } from '../schemas/feature.ts';
+import type { Contribution } from '../schemas/score.ts';
+import type { DetectorScore, FeatureFrame, ScoredFrame } from './envelope.ts';
+import { emitEach } from './emitEach.ts';
+
+/** A detector as the pipeline runs it: which keys it sees, one model per key or one for all, and its calibration. */
+export interface DetectorSlot {
+  readonly name: string;
+  readonly keyKind: KeyKind;
+  /** One model per key (baselines, hidden states) or one shared by every key of the kind. */
+  readonly perKey: boolean;
+  create(): Detector;
+  /** Maps the detector's raw score to 0..1 so that one threshold means the same for every detector. */
+  calibrate(raw: number): number;
+  /** Calibrated score from which contributions are computed (explaining costs time). */
+  readonly explainAbove: number;
+}
+
+const TOP_FEATURES = 5;
+
+/** Scores every frame with each detector of its key kind, then lets the detector learn from it. */
+export function scoreDetectors(slots: readonly DetectorSlot[]): OperatorFunction<FeatureFrame, ScoredFrame> {
+  return (source) => {
+    const models = new Map<string, Detector>();
+    // Per (frame names array, detector) the positions of the detector's features in the frame.
+    const layouts = new WeakMap<readonly string[], Map<string, Int32Array>>();
+    const scratch = new Map<string, Float64Array>();
+    const layout = (names: readonly string[], d: Detector): Int32Array => {
+      let m = layouts.get(names);
+      if (!m) layouts.set(names, (m = new Map()));
+      let idx = m.get(d.name);
+      if (!idx) m.set(d.name, (idx = Int32Array.from(d.features, (f) => names.indexOf(f))));
+      return idx;
+    };
+    return source.pipe(
+      emitEach((frame: FeatureFrame, emit: (s: ScoredFrame) => void) => {
+        const scores: DetectorScore[] = [];
+        for (const slot of slots) {
+          if (slot.keyKind !== frame.subject.keyKind) continue;
+          const id = slot.perKey ? `${slot.name}|${frame.subject.key}` : slot.name;
+          let d = models.get(id);
+          if (!d) models.set(id, (d = slot.create()));
+          const idx = layout(frame.names, d);
+          let x = scratch.get(slot.name);
+          if (!x || x.length !== idx.length) scratch.set(slot.name, (x = new Float64Array(idx.length)));
+          for (let i = 0; i < idx.length; i++) x[i] = idx[i]! >= 0 ? frame.values[idx[i]!]! : Number.NaN;
+          const raw = d.score(x);
+          const score = Math.min(1, Math.max(0, slot.calibrate(raw)));
+          let contributions: Contribution[] = [];
+          if (score >= slot.explainAbove) contributions = topContributions(d, x);
+          d.learn(x);
+          scores.push({ detector: slot.name, raw, score, contributions });
+        }
+        emit({ frame, scores });
+      }),
+    );
+  };
+}
+
+function topContributions(d: Detector, x: Float64Array): Contribution[] {
+  const c = d.explain(x);
+  const order = Array.from(c.keys()).sort((a, b) => c[b]! - c[a]! || a - b);
+  return order.slice(0, TOP_FEATURES).map((i) => ({
+    feature: d.features[i]!,
+    value: Number.isFinite(x[i]!) ? x[i]! : null,
+    contribution: Number.isFinite(c[i]!) ? c[i]! : 0,
+  }));
+}
