@@ -39,6 +39,7 @@ export function computeFeatures(features: readonly Feature[]): OperatorFunction<
           // A stale diff (already inside the snapshot) changes nothing: no frame for it.
           if (!ks.book.apply(event)) return;
         } else if (event.type === 'ticker') ks.book.applyTicker(event);
+        else if (event.type === 'trade') ks.book.applyTrade(event.price);
         const input = { event, book: ks.book };
         const values = new Float64Array(fs.length);
         for (let i = 0; i < fs.length; i++) {
@@ -55,7 +56,7 @@ export function computeFeatures(features: readonly Feature[]): OperatorFunction<
           arrivalMs: env.arrivalMs,
           names,
           values,
-          mid: ks.book.mid(),
+          mid: ks.book.fairPrice(),
         });
       }),
     );

@@ -13,6 +13,10 @@ export interface BookView {
   askQty(i: number): number;
   /** (best bid + best ask) / 2, NaN when a side is empty. */
   mid(): number;
+  /** The mid when both sides are known, else the last trade price (trade-only feeds), else NaN. */
+  fairPrice(): number;
+  /** Price of the last trade on the key, NaN before the first. */
+  readonly lastTradePrice: number;
   /** Event time of the last change. */
   readonly updatedAt: number;
 }
@@ -96,6 +100,7 @@ export class OrderBook implements BookView {
   private snapshotId = -1;
   complete = false;
   updatedAt = 0;
+  lastTradePrice = Number.NaN;
   /** Diffs dropped because a snapshot already contained them. */
   staleDiffs = 0;
 
@@ -162,6 +167,14 @@ export class OrderBook implements BookView {
     if (this.bids.n === 0 || this.asks.n === 0) return Number.NaN;
     return (this.bids.prices[0]! + this.asks.prices[0]!) / 2;
   }
+  fairPrice(): number {
+    const m = this.mid();
+    return Number.isNaN(m) ? this.lastTradePrice : m;
+  }
+  /** Records a trade's price (the book's levels are not touched: the depth feed reports those). */
+  applyTrade(price: number): void {
+    this.lastTradePrice = price;
+  }
 
   toJSON(): unknown {
     return {
@@ -172,6 +185,7 @@ export class OrderBook implements BookView {
       s: this.snapshotId,
       c: this.complete,
       t: this.updatedAt,
+      lt: Number.isNaN(this.lastTradePrice) ? null : this.lastTradePrice,
     };
   }
 
@@ -184,6 +198,7 @@ export class OrderBook implements BookView {
       s: number;
       c: boolean;
       t: number;
+      lt?: number | null;
     };
     const book = new OrderBook();
     j.b.forEach((p, i) => book.bids.set(p, j.bq[i]!));
@@ -191,6 +206,7 @@ export class OrderBook implements BookView {
     book.snapshotId = j.s;
     book.complete = j.c;
     book.updatedAt = j.t;
+    book.lastTradePrice = j.lt ?? Number.NaN;
     return book;
   }
 }

@@ -32,7 +32,7 @@ export const midReturn: Feature<Params> = {
 function state(p: Params, history: TimedDeque, mid: number, time: number): FeatureState {
   return {
     update({ event, book }) {
-      const m = book.mid();
+      const m = book.fairPrice();
       if (!(m > 0) || event.eventTime < time) return;
       time = event.eventTime;
       if (m !== mid) {

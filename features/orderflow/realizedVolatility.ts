@@ -36,7 +36,7 @@ export const realizedVolatility: Feature<Params> = {
 function state(p: Params, ewma: TimeEwma, s: { mid: number; t: number; first: number }): FeatureState {
   return {
     update({ event, book }) {
-      const m = book.mid();
+      const m = book.fairPrice();
       if (!(m > 0) || m === s.mid) return;
       const t = event.eventTime;
       if (!Number.isNaN(s.mid) && t >= s.t) {
