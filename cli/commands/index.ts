@@ -1,9 +1,18 @@
 import type { Command } from '../command.ts';
+import { benchCommand } from './bench.ts';
 import { demoCommand } from './demo.ts';
+import { nabCommand } from './nab.ts';
 import { replayCommand } from './replay.ts';
 import { schemasCommand } from './schemas.ts';
-import { nabCommand } from './nab.ts';
 import { servicesCommand } from './services.ts';
 
 /** Every sub-command, in the order `flowguard --help` lists them. Add one line per command file. */
-export const commands: readonly Command[] = [demoCommand, replayCommand, schemasCommand, nabCommand, servicesCommand];
+// prettier-ignore
+export const commands: readonly Command[] = [
+  demoCommand,
+  replayCommand,
+  schemasCommand,
+  nabCommand,
+  servicesCommand,
+  benchCommand,
+];

@@ -4,6 +4,7 @@ import { Config } from '../../schemas/config.ts';
 import { eventSource } from '../../simulator/eventSource.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
 import { main } from '../../cli/main.ts';
+import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 
 describe('demo - end to end', () => {
   it('simulator -> pipeline -> engine: the pump is halted, acked once, orders refused, latency measured', async () => {
@@ -17,17 +18,19 @@ describe('demo - end to end', () => {
       intensity: 12,
     } as const;
     const events = simulateMarket({ seed: 1, manipulations: [pump] }, 150_000);
+    const engine = new ReferenceEngine();
     const rt = embeddedRuntime(
       eventSource(
         (function* () {
           for (const e of events) {
             if (e.type === 'order' && e.action === 'new')
-              rt.engine.submitOrder({ venue: e.venue, symbol: e.symbol, account: e.account });
+              engine.submitOrder({ venue: e.venue, symbol: e.symbol, account: e.account });
             yield e;
           }
         })(),
       ),
       Config.parse({}),
+      { engine },
     );
     await rt.run();
     const halts = rt.acks.values().filter((a) => a.delivery.command.action === 'HALT');
