@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { InfluxConfig } from './influxConfig.ts';
+import { KafkaConfig } from './kafkaConfig.ts';
 
 const ms = (d: number) => z.number().int().nonnegative().default(d);
 const unit = (d: number) => z.number().min(0).max(1).default(d);
@@ -38,5 +40,7 @@ export type PolicyConfig = z.infer<typeof PolicyConfig>;
 /** The whole configuration: one file plus FLOWGUARD_* environment variables, parsed once at start. */
 export const Config = z.object({
   policy: PolicyConfig.default(PolicyConfig.parse({})),
+  kafka: KafkaConfig.prefault({}),
+  influxdb: InfluxConfig.prefault({}),
 });
 export type Config = z.infer<typeof Config>;

@@ -1,4 +1,7 @@
 import type { Command } from '../command.ts';
+import { queryCommand } from './query.ts';
+import { engineCommand } from './engine.ts';
+import { runCommand } from './run.ts';
 import { benchCommand } from './bench.ts';
 import { demoCommand } from './demo.ts';
 import { nabCommand } from './nab.ts';
@@ -15,4 +18,7 @@ export const commands: readonly Command[] = [
   nabCommand,
   servicesCommand,
   benchCommand,
+  runCommand,
+  engineCommand,
+  queryCommand,
 ];
