@@ -8,7 +8,12 @@ export function kafkaClient(config: KafkaConfig, clientIdSuffix = ''): Kafka {
   const options: KafkaJsConfig = {
     clientId: config.clientId + clientIdSuffix,
     brokers: config.brokers,
-    logLevel: logLevel.ERROR,
+    // kafkajs logs retriable broker answers (a coordinator still loading) as errors; failures that
+    // matter reach the caller as exceptions. FLOWGUARD_KAFKA_LOG=info|warn|error turns logging on.
+    logLevel:
+      ({ info: logLevel.INFO, warn: logLevel.WARN, error: logLevel.ERROR } as Record<string, logLevel>)[
+        process.env['FLOWGUARD_KAFKA_LOG'] ?? ''
+      ] ?? logLevel.NOTHING,
     retry: { initialRetryTime: 100, retries: 12, maxRetryTime: 5_000 },
     connectionTimeout: 5_000,
   };
