@@ -1,4 +1,6 @@
 import type { UnivariateDetectorFactory } from '../../detectors/univariate.ts';
+import { createKnnCad } from '../../detectors/knnCad.ts';
+import { createKnnCadRange } from '../../detectors/knnCadRange.ts';
 import { createWindowedGaussian } from '../../detectors/windowedGaussian.ts';
 
 /** A univariate streaming detector the `nab` command can run. */
@@ -14,6 +16,16 @@ export const nabDetectors: readonly NabDetector[] = [
     name: 'windowedGaussian',
     summary: "NAB's baseline: tail probability under a Gaussian fitted to a sliding window",
     create: () => createWindowedGaussian(),
+  },
+  {
+    name: 'knncad',
+    summary: 'KNN-CAD: conformal k-nearest-neighbour distances over lagged windows (NAB submission)',
+    create: (context) => createKnnCad(context),
+  },
+  {
+    name: 'knnCadRange',
+    summary: 'KNN-CAD evidence combined with novelty beyond the running range, on one scale',
+    create: (context) => createKnnCadRange(context),
   },
 ];
 
