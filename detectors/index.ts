@@ -15,7 +15,7 @@ export function defaultDetectorSlots(): DetectorSlot[] {
       keyKind: 'venue-symbol',
       perKey: true,
       create: () => burstRule.create({}),
-      calibrate: (raw) => (raw <= 0 ? 0 : normalCdf(raw - 3)),
+      calibrate: (raw) => (raw <= 0 ? 0 : normalCdf(raw - 4.7)),
       explainAbove: 0.5,
     },
   ];

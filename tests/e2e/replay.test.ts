@@ -26,7 +26,7 @@ describe('replay - real captures', () => {
   });
 
   it('pump trades: alerts and commands carry the fields DESIGN.md names, and two replays are byte-identical', async () => {
-    const file = shared('pumps/trades/GVT_2020-04-15_15.57.csv');
+    const file = shared('pumps/trades/GVT_2021-01-23_21.00.csv');
     const [a, b] = [out(), out()];
     const s1 = await replayFiles({ files: [file], format: 'binance-trades', out: a });
     await replayFiles({ files: [file], format: 'binance-trades', out: b });

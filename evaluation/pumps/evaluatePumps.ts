@@ -1,0 +1,50 @@
+import { lastValueFrom, defaultIfEmpty } from 'rxjs';
+import { defaultDetectorSlots } from '../../detectors/index.ts';
+import { marketFeatures } from '../../features/index.ts';
+import { emitEach } from '../../pipelines/emitEach.ts';
+import { formatFor } from '../../pipelines/formats/index.ts';
+import { pipeline } from '../../pipelines/pipeline.ts';
+import { fileLines } from '../../pipelines/sources/fileLines.ts';
+import { newDecodeStats } from '../../pipelines/decode.ts';
+import { Config } from '../../schemas/config.ts';
+import { listEpisodes } from './episodes.ts';
+import { scoreEpisode, summarise, type EpisodeResult } from './metrics.ts';
+
+/**
+ * Replays every pump episode through the full pipeline (trades only, as Binance published them)
+ * and scores the alerts raised on the coin against the announced start.
+ */
+export async function evaluatePumps(tradesDir: string, options: { config?: Config; onEpisode?: (r: EpisodeResult) => void } = {}) {
+  const config = options.config ?? Config.parse({});
+  const results: EpisodeResult[] = [];
+  for (const ep of listEpisodes(tradesDir)) {
+    const alertTimes: number[] = [];
+    let first = Infinity;
+    let last = -Infinity;
+    const stats = newDecodeStats();
+    await lastValueFrom(
+      fileLines(ep.file).pipe(
+        pipeline({
+          format: formatFor('binance-trades', ep.file),
+          deadLetters: () => {},
+          features: marketFeatures,
+          detectors: defaultDetectorSlots(),
+          policy: config.policy,
+          stats,
+        }),
+        emitEach((d, emit: (n: null) => void) => {
+          const t = d.scored.frame.eventTime;
+          if (t < first) first = t;
+          if (t > last) last = t;
+          for (const a of d.alerts) if (a.symbol === ep.symbol) alertTimes.push(a.eventTime);
+          void emit;
+        }),
+        defaultIfEmpty(null),
+      ),
+    );
+    const r = scoreEpisode(ep.coin, ep.startMs, first, last, alertTimes, stats.events);
+    results.push(r);
+    options.onEpisode?.(r);
+  }
+  return { summary: summarise(results), episodes: results };
+}

@@ -1,0 +1,81 @@
+/** How the pump evaluation counts, in one place so the report states exactly what was measured. */
+export const PUMP_RULES = {
+  /** An alert on the coin within this long after the announced start detects the pump. */
+  detectWithinMs: 60_000,
+  /** Alerts from this long before the start to `quietAfterMs` after it are neither hits nor false alerts. */
+  quietBeforeMs: 10 * 60_000,
+  quietAfterMs: 30 * 60_000,
+  /** La Morgia et al. 2020 classify fixed chunks of trades; 25 s is their best setting. */
+  chunkMs: 25_000,
+  /** Positive chunks: those that overlap the first minute after the announced start. */
+  pumpChunkSpanMs: 60_000,
+} as const;
+
+export interface EpisodeResult {
+  coin: string;
+  startIso: string;
+  trades: number;
+  detected: boolean;
+  delayMs: number | null;
+  alertsInWindow: number;
+  falseAlerts: number;
+  /** Days of data outside the quiet window, for false alerts per day. */
+  days: number;
+  chunks: { tp: number; fp: number; fn: number; tn: number };
+}
+
+/** Scores one episode's alert times against its announced start. */
+export function scoreEpisode(coin: string, startMs: number, firstMs: number, lastMs: number, alertTimes: readonly number[], trades: number): EpisodeResult {
+  const r = PUMP_RULES;
+  const hits = alertTimes.filter((t) => t >= startMs && t <= startMs + r.detectWithinMs);
+  const falseAlerts = alertTimes.filter((t) => t < startMs - r.quietBeforeMs || t > startMs + r.quietAfterMs).length;
+  const quietSpan = Math.max(0, Math.min(lastMs, startMs + r.quietAfterMs) - Math.max(firstMs, startMs - r.quietBeforeMs));
+  const days = (lastMs - firstMs - quietSpan) / 86_400_000;
+  // Chunks aligned on the start, so the pump begins exactly at a chunk boundary.
+  const chunkOf = (t: number) => Math.floor((t - startMs) / r.chunkMs);
+  const first = chunkOf(firstMs);
+  const last = chunkOf(lastMs);
+  const positive = (c: number) => c >= 0 && c * r.chunkMs < r.pumpChunkSpanMs;
+  const flagged = new Set(alertTimes.map(chunkOf));
+  const chunks = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (let c = first; c <= last; c++) {
+    const p = positive(c);
+    const f = flagged.has(c);
+    if (p && f) chunks.tp++;
+    else if (p) chunks.fn++;
+    else if (f) chunks.fp++;
+    else chunks.tn++;
+  }
+  return {
+    coin,
+    startIso: new Date(startMs).toISOString(),
+    trades,
+    detected: hits.length > 0,
+    delayMs: hits.length > 0 ? Math.min(...hits) - startMs : null,
+    alertsInWindow: hits.length,
+    falseAlerts,
+    days,
+    chunks,
+  };
+}
+
+/** Event-level recall, delays, false alerts per day and chunk-level precision, recall and F1. */
+export function summarise(results: readonly EpisodeResult[]) {
+  const detected = results.filter((r) => r.detected);
+  const delays = detected.map((r) => r.delayMs!).sort((a, b) => a - b);
+  const sum = results.reduce(
+    (a, r) => ({ tp: a.tp + r.chunks.tp, fp: a.fp + r.chunks.fp, fn: a.fn + r.chunks.fn, falseAlerts: a.falseAlerts + r.falseAlerts, days: a.days + r.days }),
+    { tp: 0, fp: 0, fn: 0, falseAlerts: 0, days: 0 },
+  );
+  const precision = sum.tp + sum.fp > 0 ? sum.tp / (sum.tp + sum.fp) : 0;
+  const recall = sum.tp + sum.fn > 0 ? sum.tp / (sum.tp + sum.fn) : 0;
+  return {
+    episodes: results.length,
+    recall: detected.length / Math.max(1, results.length),
+    medianDelayMs: delays.length ? delays[Math.floor((delays.length - 1) / 2)]! : null,
+    maxDelayMs: delays.length ? delays.at(-1)! : null,
+    falseAlertsPerDay: sum.days > 0 ? sum.falseAlerts / sum.days : 0,
+    chunk: { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 },
+    paper: { chunk25s: { precision: 0.937, recall: 0.913, f1: 0.918 }, source: 'La Morgia et al. 2020, Table III, random forest' },
+  };
+}
