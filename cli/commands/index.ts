@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { pumpsCommand } from './pumps.ts';
 import { queryCommand } from './query.ts';
 import { engineCommand } from './engine.ts';
 import { runCommand } from './run.ts';
@@ -8,6 +9,7 @@ import { nabCommand } from './nab.ts';
 import { replayCommand } from './replay.ts';
 import { schemasCommand } from './schemas.ts';
 import { servicesCommand } from './services.ts';
+import { featuresCommand } from './features.ts';
 
 /** Every sub-command, in the order `flowguard --help` lists them. Add one line per command file. */
 // prettier-ignore
@@ -21,4 +23,6 @@ export const commands: readonly Command[] = [
   runCommand,
   engineCommand,
   queryCommand,
+  featuresCommand,
+  pumpsCommand,
 ];

@@ -18,6 +18,11 @@ export function listEpisodes(tradesDir: string): PumpEpisode[] {
     .map((f) => {
       const m = /^([A-Z0-9]+)_(\d{4}-\d{2}-\d{2})_(\d{2})\.(\d{2})\.csv$/.exec(f);
       if (!m) throw new DataError(`pump trade file '${f}' is not named <COIN>_<YYYY-MM-DD>_<HH.MM>.csv`);
-      return { coin: m[1]!, symbol: `${m[1]}BTC`, file: join(tradesDir, f), startMs: Date.parse(`${m[2]}T${m[3]}:${m[4]}:00Z`) };
+      return {
+        coin: m[1]!,
+        symbol: `${m[1]}BTC`,
+        file: join(tradesDir, f),
+        startMs: Date.parse(`${m[2]}T${m[3]}:${m[4]}:00Z`),
+      };
     });
 }

@@ -14,7 +14,10 @@ import { scoreEpisode, summarise, type EpisodeResult } from './metrics.ts';
  * Replays every pump episode through the full pipeline (trades only, as Binance published them)
  * and scores the alerts raised on the coin against the announced start.
  */
-export async function evaluatePumps(tradesDir: string, options: { config?: Config; onEpisode?: (r: EpisodeResult) => void } = {}) {
+export async function evaluatePumps(
+  tradesDir: string,
+  options: { config?: Config; onEpisode?: (r: EpisodeResult) => void } = {},
+) {
   const config = options.config ?? Config.parse({});
   const results: EpisodeResult[] = [];
   for (const ep of listEpisodes(tradesDir)) {

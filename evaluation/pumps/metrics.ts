@@ -25,11 +25,23 @@ export interface EpisodeResult {
 }
 
 /** Scores one episode's alert times against its announced start. */
-export function scoreEpisode(coin: string, startMs: number, firstMs: number, lastMs: number, alertTimes: readonly number[], trades: number): EpisodeResult {
+export function scoreEpisode(
+  coin: string,
+  startMs: number,
+  firstMs: number,
+  lastMs: number,
+  alertTimes: readonly number[],
+  trades: number,
+): EpisodeResult {
   const r = PUMP_RULES;
   const hits = alertTimes.filter((t) => t >= startMs && t <= startMs + r.detectWithinMs);
-  const falseAlerts = alertTimes.filter((t) => t < startMs - r.quietBeforeMs || t > startMs + r.quietAfterMs).length;
-  const quietSpan = Math.max(0, Math.min(lastMs, startMs + r.quietAfterMs) - Math.max(firstMs, startMs - r.quietBeforeMs));
+  const falseAlerts = alertTimes.filter(
+    (t) => t < startMs - r.quietBeforeMs || t > startMs + r.quietAfterMs,
+  ).length;
+  const quietSpan = Math.max(
+    0,
+    Math.min(lastMs, startMs + r.quietAfterMs) - Math.max(firstMs, startMs - r.quietBeforeMs),
+  );
   const days = (lastMs - firstMs - quietSpan) / 86_400_000;
   // Chunks aligned on the start, so the pump begins exactly at a chunk boundary.
   const chunkOf = (t: number) => Math.floor((t - startMs) / r.chunkMs);
@@ -64,7 +76,13 @@ export function summarise(results: readonly EpisodeResult[]) {
   const detected = results.filter((r) => r.detected);
   const delays = detected.map((r) => r.delayMs!).sort((a, b) => a - b);
   const sum = results.reduce(
-    (a, r) => ({ tp: a.tp + r.chunks.tp, fp: a.fp + r.chunks.fp, fn: a.fn + r.chunks.fn, falseAlerts: a.falseAlerts + r.falseAlerts, days: a.days + r.days }),
+    (a, r) => ({
+      tp: a.tp + r.chunks.tp,
+      fp: a.fp + r.chunks.fp,
+      fn: a.fn + r.chunks.fn,
+      falseAlerts: a.falseAlerts + r.falseAlerts,
+      days: a.days + r.days,
+    }),
     { tp: 0, fp: 0, fn: 0, falseAlerts: 0, days: 0 },
   );
   const precision = sum.tp + sum.fp > 0 ? sum.tp / (sum.tp + sum.fp) : 0;
@@ -75,7 +93,14 @@ export function summarise(results: readonly EpisodeResult[]) {
     medianDelayMs: delays.length ? delays[Math.floor((delays.length - 1) / 2)]! : null,
     maxDelayMs: delays.length ? delays.at(-1)! : null,
     falseAlertsPerDay: sum.days > 0 ? sum.falseAlerts / sum.days : 0,
-    chunk: { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 },
-    paper: { chunk25s: { precision: 0.937, recall: 0.913, f1: 0.918 }, source: 'La Morgia et al. 2020, Table III, random forest' },
+    chunk: {
+      precision,
+      recall,
+      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+    },
+    paper: {
+      chunk25s: { precision: 0.937, recall: 0.913, f1: 0.918 },
+      source: 'La Morgia et al. 2020, Table III, random forest',
+    },
   };
 }
