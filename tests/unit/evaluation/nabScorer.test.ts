@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildCorpusSweep } from '../../../evaluation/nab/corpusSweep.ts';
 import { optimizeThreshold, scoreAtThreshold } from '../../../evaluation/nab/optimizer.ts';
@@ -7,9 +7,10 @@ import { readResults } from '../../../evaluation/nab/resultFiles.ts';
 import { scoreDetector } from '../../../evaluation/nab/scoreDetector.ts';
 import { sweepFile } from '../../../evaluation/nab/sweeper.ts';
 import { loadWindows } from '../../../evaluation/nab/windows.ts';
+import { shared } from '../../support/shared.ts';
 
-const NAB = process.env.NAB_DIR ?? '/work/shared/nab';
-const haveNab = existsSync(`${NAB}/reference/final_results.json`);
+// Real NAB material from ../shared (beside the clone); a missing folder fails the test, never skips it.
+const NAB = shared('nab');
 const standard = { tpWeight: 1, fpWeight: 0.11, fnWeight: 1 };
 
 describe('nab scorer - synthetic files', () => {
@@ -53,7 +54,7 @@ describe('nab scorer - synthetic files', () => {
   });
 });
 
-describe.runIf(haveNab)('nab scorer - reference detectors', () => {
+describe('nab scorer - reference detectors', () => {
   it('nab scorer - reproduces final_results.json within 0.5 points for numenta, randomCutForest and windowedGaussian', () => {
     const windows = loadWindows(`${NAB}/labels/combined_windows.json`);
     const profiles = loadProfiles(`${NAB}/config/profiles.json`);
