@@ -9,5 +9,22 @@ export default defineConfig({
     // the two-core machine from timing out on broker start-up.
     fileParallelism: false,
     reporters: ['default'],
+    // Two projects so that only a run that includes integration tests starts (and on a fresh
+    // machine installs) Kafka and InfluxDB: vitest runs a project's globalSetup only when one of
+    // its files is selected.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', exclude: ['tests/integration/**', '**/node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/integration/globalSetup.ts'],
+        },
+      },
+    ],
   },
 });
