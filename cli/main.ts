@@ -37,6 +37,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`flowguard ${name}: ${err.message}`);
       return err.exitCode;
     }
+    // node:util parseArgs reports unknown or malformed options as TypeErrors with an ERR_PARSE_ARGS code.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`flowguard ${name}: ${(err as Error).message}\n(see flowguard ${name} --help)`);
+      return 2;
+    }
     throw err;
   }
 }

@@ -9,18 +9,18 @@ const help = `Usage: flowguard query anomalies|commands --from T --to T [--symbo
                       [--detector D] [--min-score X] [--limit N] [--offset N] [--config FILE] [--json]
 
 Historical anomalies (alerts) or circuit-breaker commands from InfluxDB, oldest first.
-T is an ISO time (2024-08-08T23:55:00Z), epoch milliseconds, or relative: -1h, -30m, now.
+T is an ISO time (2024-08-08T23:55:00Z), epoch milliseconds, now, or relative: now-1h, now-30m.
 Connection: --config FILE / FLOWGUARD_INFLUX_* variables; the token from the variable named by
 influxdb.tokenEnv, else the local services started by 'flowguard services up'.
 
 Examples:
-  flowguard query anomalies --from -1h --to now --symbol SOLUSDT --min-score 0.99 --json
+  flowguard query anomalies --from now-1h --to now --symbol SOLUSDT --min-score 0.99 --json
   flowguard query commands --from 2024-08-08T00:00:00Z --to 2024-08-09T00:00:00Z`;
 
-/** ISO time, epoch ms, 'now' or a negative offset like -15m. */
+/** ISO time, epoch ms, 'now', or an offset back from now: now-15m (or -15m, written --from=-15m). */
 export function parseTime(text: string, field: string, now = Date.now()): Date {
   if (text === 'now') return new Date(now);
-  const rel = /^-(\d+)(s|m|h|d)$/.exec(text);
+  const rel = /^(?:now)?-(\d+)(s|m|h|d)$/.exec(text);
   if (rel)
     return new Date(
       now - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2] as 's' | 'm' | 'h' | 'd'],
@@ -28,7 +28,7 @@ export function parseTime(text: string, field: string, now = Date.now()): Date {
   if (/^\d{10,}$/.test(text)) return new Date(Number(text));
   const t = Date.parse(text);
   if (Number.isNaN(t))
-    throw new ConfigError(`${field} '${text}' is not a time: use ISO 8601, epoch ms, now or -1h`);
+    throw new ConfigError(`${field} '${text}' is not a time: use ISO 8601, epoch ms, now or now-1h`);
   return new Date(t);
 }
 
