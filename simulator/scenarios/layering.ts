@@ -1,0 +1,61 @@
+import type { Scenario } from '../scenario.ts';
+import { keys } from '../scenario.ts';
+import { actor } from './shape.ts';
+
+const VENUE = 'venue-b';
+const SYMBOL = 'BTCUSDT';
+const ROUNDS = 6;
+const ROUND_MS = 10_000;
+const LAYERS = 6;
+
+/**
+ * Layering: one account stacks six sell orders on consecutive levels above the ask within a few
+ * hundred milliseconds (a wall that suggests selling pressure), buys while the wall stands, then
+ * pulls every layer at once after 3-5 s. Six rounds.
+ */
+export const layering: Scenario = {
+  name: 'layering',
+  description: `${LAYERS} stacked sell orders on ${SYMBOL} at ${VENUE}, pulled together after seconds, ${ROUNDS} rounds`,
+  durationMs: ROUNDS * ROUND_MS,
+  create(world, start, rng) {
+    const book = world.book(VENUE, SYMBOL);
+    const who = actor(rng.next());
+    const lot = book.spec.lotSize;
+    let layers: string[] = [];
+    let pullAt = 0;
+    let round = -1;
+    return {
+      truth: {
+        scenario: this.name,
+        keys: [keys.venueSymbol(VENUE, SYMBOL)],
+        start,
+        end: start + ROUNDS * ROUND_MS + 5_000,
+        description: this.description,
+      },
+      step({ t, elapsed, stepMs }) {
+        const r = Math.floor(elapsed / ROUND_MS);
+        if (r !== round && r < ROUNDS) {
+          round = r;
+          pullAt = t + 3_000 + rng.int(2_000);
+          for (let i = 0; i < LAYERS; i++) {
+            const at = t + i * 40 + rng.int(30);
+            world.at(book, at, () => {
+              const id = book.place(at, who, 'sell', book.bestAsk + 1 + i, lot * (8 + rng.next() * 6));
+              if (id) layers.push(id);
+            });
+          }
+        }
+        if (layers.length && rng.next() < 0.25) {
+          const at = t + rng.int(stepMs);
+          world.at(book, at, () => void book.market(at, who, 'buy', lot * (0.3 + rng.next())));
+        }
+        if (layers.length && t + stepMs > pullAt) {
+          const ids = layers;
+          layers = [];
+          const at = Math.max(t, pullAt);
+          world.at(book, at, () => ids.forEach((id, i) => void book.cancel(at + (i > 2 ? 1 : 0), id)));
+        }
+      },
+    };
+  },
+};

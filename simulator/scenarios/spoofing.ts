@@ -1,0 +1,62 @@
+import type { Scenario } from '../scenario.ts';
+import { keys } from '../scenario.ts';
+import { actor } from './shape.ts';
+
+const VENUE = 'venue-a';
+const SYMBOL = 'ETHUSDT';
+const CYCLES = 8;
+const CYCLE_MS = 7_000;
+
+/**
+ * Spoofing: one account repeatedly shows a large bid (about 40 lots, several times the touch) two
+ * ticks under the best bid, sells small at the ask while it is displayed, and pulls the bid after
+ * 2-4 s, before it can trade. Eight cycles over about a minute.
+ */
+export const spoofing: Scenario = {
+  name: 'spoofing',
+  description: `large bids on ${SYMBOL} at ${VENUE} shown and pulled within seconds, ${CYCLES} times, while selling small`,
+  durationMs: CYCLES * CYCLE_MS,
+  create(world, start, rng) {
+    const book = world.book(VENUE, SYMBOL);
+    const who = actor(rng.next());
+    const lot = book.spec.lotSize;
+    let spoof: string | undefined;
+    let pullAt = 0;
+    let cycle = -1;
+    return {
+      truth: {
+        scenario: this.name,
+        keys: [keys.venueSymbol(VENUE, SYMBOL)],
+        start,
+        end: start + CYCLES * CYCLE_MS + 5_000,
+        description: this.description,
+      },
+      step({ t, elapsed, stepMs }) {
+        const c = Math.floor(elapsed / CYCLE_MS);
+        if (c >= CYCLES && !spoof) return;
+        if (c !== cycle && c < CYCLES) {
+          cycle = c;
+          const at = t + rng.int(stepMs);
+          pullAt = at + 2_000 + rng.int(2_000);
+          world.at(book, at, () => {
+            spoof = book.place(at, who, 'buy', book.bestBid - 2, lot * (35 + rng.next() * 10));
+          });
+        }
+        if (spoof && rng.next() < 0.3) {
+          const at = t + rng.int(stepMs);
+          world.at(
+            book,
+            at,
+            () => void book.place(at, who, 'sell', book.bestAsk, lot * (0.2 + rng.next() * 0.3)),
+          );
+        }
+        if (spoof && t + stepMs > pullAt) {
+          const id = spoof;
+          spoof = undefined;
+          const at = Math.max(t, pullAt);
+          world.at(book, at, () => void book.cancel(at, id));
+        }
+      },
+    };
+  },
+};
