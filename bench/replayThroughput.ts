@@ -19,9 +19,7 @@ export interface ReplayFigure {
  * Replays every Binance capture (spot, usdm, cm folders under `binanceDir`) through the full
  * pipeline at full speed, one folder per run, and reports messages/s and the process's peak RSS.
  */
-export async function benchReplay(
-  binanceDir: string,
-): Promise<{
+export async function benchReplay(binanceDir: string): Promise<{
   markets: ReplayFigure[];
   total: { messages: number; messagesPerSec: number };
   peakRssBytes: number;
