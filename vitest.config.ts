@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60 * 60_000,
     // Integration tests share one local Kafka and one InfluxDB; running files one at a time keeps
@@ -11,11 +10,15 @@ export default defineConfig({
     reporters: ['default'],
     // Two projects so that only a run that includes integration tests starts (and on a fresh
     // machine installs) Kafka and InfluxDB: vitest runs a project's globalSetup only when one of
-    // its files is selected.
+    // its files is selected. `include` lives in the projects: `extends: true` would append to it.
     projects: [
       {
         extends: true,
-        test: { name: 'unit', exclude: ['tests/integration/**', '**/node_modules/**'] },
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/integration/**', '**/node_modules/**'],
+        },
       },
       {
         extends: true,

@@ -90,12 +90,18 @@ export async function ensureSetup(settings: ServicesSettings, baseUrl: string): 
     );
   }
   if (wanted.bucket !== state.bucket) {
-    // Another bucket in the same org costs nothing: create it when missing.
-    const found = await api<{ buckets: unknown[] }>(
+    // Another bucket in the same org costs nothing: create it when missing (the lookup answers 404).
+    const exists = await api(
       `${baseUrl}/api/v2/buckets?orgID=${state.orgId}&name=${encodeURIComponent(wanted.bucket)}`,
       { token: state.token },
+    ).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof ServiceError && / answered 404:/.test(err.message)) return false;
+        throw err;
+      },
     );
-    if (found.buckets.length === 0) {
+    if (!exists) {
       await api(`${baseUrl}/api/v2/buckets`, {
         method: 'POST',
         token: state.token,
