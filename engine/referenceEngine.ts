@@ -1,6 +1,7 @@
 import { SCHEMA_VERSION } from '../schemas/common.ts';
-import type { Ack } from '../schemas/ack.ts';
+import type { Ack, RejectCode } from '../schemas/ack.ts';
 import type { Command, Scope } from '../schemas/command.ts';
+import { DeadManSwitch, type DeadManOptions, type SafeMode } from './deadManSwitch.ts';
 
 /** An order as the reference engine's gateway sees it. */
 export interface GatewayOrder {
@@ -26,21 +27,38 @@ export interface Restriction {
   readonly since: number;
 }
 
+export interface ReferenceEngineOptions {
+  /** Enter safe mode when heartbeats stop; off when absent. */
+  readonly deadMan?: DeadManOptions;
+  /** Told when the engine enters or leaves safe mode. */
+  readonly onSafeMode?: (event: {
+    readonly entered: boolean;
+    readonly mode: SafeMode;
+    readonly at: number;
+  }) => void;
+}
+
 const STRICTNESS = { THROTTLE: 1, REDUCE_ONLY: 2, HALT: 3 } as const;
+/** The key of the restriction safe mode puts in force. */
+export const SAFE_MODE_ID = 'dead-man-switch';
+const GLOBAL: Scope = { level: 'global', key: 'global' };
 
 /**
  * The trading engine's side of the protocol, as a reference for engine teams and a simulator for
  * tests: an order gateway per venue and symbol that refuses orders while halted, lets only
  * reducing orders through while reduce-only, and admits a fraction while throttled. Each
  * `commandId` is applied once (a repeat answers DUPLICATE); a command older than the last applied
- * sequence of its scope, or past its `expiresAt`, is REJECTED with the reason.
+ * sequence of its scope, or past its `expiresAt`, is REJECTED with the reason. With a dead-man
+ * switch, the engine restricts all trading (safe mode) once heartbeats stop for the configured
+ * time, and leaves safe mode only on an explicit global RESUME. Every time the engine reads comes
+ * from the injected clock, so tests run in virtual time.
  */
 export class ReferenceEngine {
   private readonly seen = new Map<string, Ack>();
   private readonly lastSequence = new Map<string, number>();
   private readonly restrictions = new Map<string, Restriction>();
   private readonly throttleCounters = new Map<string, number>();
-  lastHeartbeatAt = Number.NaN;
+  private readonly deadMan: DeadManSwitch | undefined;
   applied = 0;
   duplicates = 0;
   rejected = 0;
@@ -50,10 +68,53 @@ export class ReferenceEngine {
   constructor(
     readonly engineId = 'reference-engine',
     private readonly clock: () => number = Date.now,
-  ) {}
+    private readonly options: ReferenceEngineOptions = {},
+  ) {
+    if (options.deadMan) this.deadMan = new DeadManSwitch(options.deadMan, clock());
+  }
+
+  /** When the last heartbeat came, NaN before the first. */
+  get lastHeartbeatAt(): number {
+    return this.deadMan?.lastHeartbeatAt ?? this.lastBeat;
+  }
+  private lastBeat = Number.NaN;
+
+  /** Safe mode in force, if the dead-man switch tripped. */
+  get safeMode(): SafeMode | null {
+    return this.deadMan?.safeMode ?? null;
+  }
+
+  /**
+   * Checks the dead-man switch against the clock. The engine also checks on every command and
+   * order, so a timer (`startWatchdog`) only matters for noticing silence when nothing else happens.
+   */
+  tick(): SafeMode | null {
+    if (!this.deadMan) return null;
+    const now = this.clock();
+    const entered = this.deadMan.check(now);
+    if (entered) {
+      this.restrictions.set(GLOBAL.key + '#safe-mode', {
+        scope: GLOBAL,
+        action: entered.action,
+        commandId: SAFE_MODE_ID,
+        since: now,
+      });
+      this.options.onSafeMode?.({ entered: true, mode: entered, at: now });
+    }
+    return entered;
+  }
+
+  /** Runs `tick` every `everyMs` of wall time until the returned function is called. */
+  startWatchdog(everyMs = 250): () => void {
+    const timer = setInterval(() => this.tick(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 
   /** Applies a command at most once and answers with an acknowledgement. */
   apply(command: Command): Ack {
+    const started = performance.now();
+    this.tick();
     const now = this.clock();
     const previous = this.seen.get(command.commandId);
     if (previous) {
@@ -63,9 +124,11 @@ export class ReferenceEngine {
         status: 'DUPLICATE',
         reason: `already ${previous.status.toLowerCase()}`,
         ackedAt: now,
+        applyMs: performance.now() - started,
       };
     }
-    const ack = (status: Ack['status'], reason?: string): Ack => {
+    const key = command.scope.key;
+    const ack = (status: Ack['status'], reason?: string, rejectCode?: RejectCode): Ack => {
       const a: Ack = {
         schemaVersion: SCHEMA_VERSION,
         commandId: command.commandId,
@@ -73,33 +136,47 @@ export class ReferenceEngine {
         engineId: this.engineId,
         ackedAt: now,
         ...(reason ? { reason } : {}),
+        ...(rejectCode ? { rejectCode } : {}),
+        scopeKey: key,
+        sequence: command.sequence,
+        applyMs: performance.now() - started,
       };
       this.seen.set(command.commandId, a);
       if (status === 'APPLIED') this.applied++;
       else this.rejected++;
       return a;
     };
-    if (command.action === 'HEARTBEAT') {
-      this.lastHeartbeatAt = now;
-      return ack('APPLIED');
-    }
+    // Manual commands (issuedBy) and RESUMEs are never dropped for age: a person's decision and a
+    // lifted restriction must not be lost to a slow link. A late heartbeat is: it proves nothing.
     if (
       command.expiresAt !== undefined &&
       now > command.expiresAt &&
       command.action !== 'RESUME' &&
       !command.issuedBy
     ) {
-      return ack('REJECTED', `expired at ${new Date(command.expiresAt).toISOString()}`);
+      return ack('REJECTED', `expired at ${new Date(command.expiresAt).toISOString()}`, 'EXPIRED');
     }
-    const key = command.scope.key;
     const last = this.lastSequence.get(key) ?? -1;
     if (command.sequence <= last && !command.issuedBy) {
-      return ack('REJECTED', `stale sequence ${command.sequence} on ${key}: already at ${last}`);
+      return ack(
+        'REJECTED',
+        `stale sequence ${command.sequence} on ${key}: already at ${last}`,
+        'STALE_SEQUENCE',
+      );
     }
     this.lastSequence.set(key, Math.max(last, command.sequence));
     switch (command.action) {
+      case 'HEARTBEAT':
+        this.lastBeat = now;
+        this.deadMan?.beat(now);
+        break;
       case 'RESUME':
         this.restrictions.delete(key);
+        if (key === GLOBAL.key && this.deadMan?.safeMode) {
+          const mode = this.deadMan.resume(now)!;
+          this.restrictions.delete(GLOBAL.key + '#safe-mode');
+          this.options.onSafeMode?.({ entered: false, mode, at: now });
+        }
         break;
       case 'THROTTLE':
       case 'REDUCE_ONLY':
@@ -136,6 +213,7 @@ export class ReferenceEngine {
 
   /** The gateway's answer to an order under the restrictions in force. */
   submitOrder(order: GatewayOrder): OrderVerdict {
+    this.tick();
     const r = this.restrictionFor(order);
     let verdict: OrderVerdict = { accepted: true };
     if (r?.action === 'HALT') verdict = { accepted: false, reason: `halted: ${r.scope.key}` };
@@ -153,7 +231,7 @@ export class ReferenceEngine {
     return verdict;
   }
 
-  /** Restrictions in force, by scope key. */
+  /** Restrictions in force, by scope key (safe mode shows as a global restriction). */
   activeRestrictions(): Restriction[] {
     return [...this.restrictions.values()];
   }

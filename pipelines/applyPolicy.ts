@@ -1,136 +1,268 @@
-import type { OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import { stableId } from '../core/stableId.ts';
-import {
-  actionForLevel,
-  initialScopeState,
-  transition,
-  LEVELS,
-  type ScopeState,
-} from '../policy/circuitBreaker.ts';
+import type { AddressFlag } from '../policy/addressFreeze.ts';
+import { FeaturePercentiles } from '../policy/featurePercentiles.ts';
+import type { ManualOverride } from '../policy/manualOverride.ts';
+import { levelOfAction, thresholdOf } from '../policy/circuitBreaker.ts';
+import { PolicyBook, type Intent, type PolicyInput } from '../policy/policyBook.ts';
+import { rationale, topFeaturesText } from '../policy/rationale.ts';
+import { scopeName, scopeOf } from '../policy/scopes.ts';
+import { REASON_CODES, type Command, type Evidence, type Scope } from '../schemas/command.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
 import type { Alert } from '../schemas/alert.ts';
-import type { Command, Scope } from '../schemas/command.ts';
 import type { PolicyConfig } from '../schemas/config.ts';
 import type { Subject } from '../schemas/feature.ts';
+import type { Contribution } from '../schemas/score.ts';
 import type { Decision, DetectorScore, ScoredFrame } from './envelope.ts';
 import { emitEach } from './emitEach.ts';
 
-/** The command scope a key's decisions apply to. */
-export function scopeOf(subject: Subject): Scope {
-  switch (subject.keyKind) {
-    case 'venue-symbol':
-      return { level: 'venue-symbol', key: subject.key, venue: subject.venue, symbol: subject.symbol };
-    case 'address':
-      return { level: 'address', key: subject.key, address: subject.address };
-    default:
-      return { level: 'symbol', key: subject.key, symbol: subject.symbol ?? subject.asset };
-  }
+export { scopeOf } from '../policy/scopes.ts';
+
+/** What people and lists tell the policy besides scores: manual overrides and flagged addresses. */
+export type PolicyControl =
+  | { readonly kind: 'override'; readonly override: ManualOverride }
+  | { readonly kind: 'flag'; readonly flag: AddressFlag };
+
+export interface ApplyPolicyOptions {
+  /** `issuedAt` of commands: event time by default (replays are byte-identical), wall time live. */
+  readonly clock?: (s: ScoredFrame) => number;
+  /** Manual overrides and address flags, interleaved with the frames in arrival order. */
+  readonly controls?: Observable<PolicyControl>;
+  /** Optional observer of the policy book after each input (the desk page, checkpoints). */
+  readonly book?: (book: PolicyBook) => void;
+  /** Start from this book (restored from a checkpoint) instead of an empty one; one subscription only. */
+  readonly initialBook?: PolicyBook;
 }
 
-const fmt = (v: number | null) =>
-  v === null ? 'n/a' : Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : v.toPrecision(3);
+/** Triggering events kept per scope for the evidence. */
+const RECENT_TRIGGERS = 5;
 
-function scopeName(scope: Scope): string {
-  if (scope.level === 'venue-symbol') return `${scope.symbol} on ${scope.venue}`;
-  return scope.address ?? scope.symbol ?? scope.key;
+const CODE: Record<Intent['cause']['kind'], string> = {
+  score: REASON_CODES.SCORE_THRESHOLD,
+  calm: REASON_CODES.CALM,
+  escalation: REASON_CODES.ESCALATION,
+  'escalation-released': REASON_CODES.ESCALATION_RELEASED,
+  manual: REASON_CODES.MANUAL_HALT,
+  freeze: REASON_CODES.ADDRESS_FLAGGED,
+};
+
+/** The subject a control decision is filed under (it has no features and no scores). */
+function subjectOfScope(scope: Scope): Subject {
+  if (scope.level === 'venue-symbol')
+    return { key: scope.key, keyKind: 'venue-symbol', venue: scope.venue, symbol: scope.symbol };
+  if (scope.level === 'address') return { key: scope.key, keyKind: 'address', address: scope.address };
+  return { key: scope.key, keyKind: 'symbol', ...(scope.symbol ? { symbol: scope.symbol } : {}) };
 }
 
-/** "ensemble 0.997 >= 0.99; top features: trade_intensity 41, mid_return 0.012" */
-function rationale(driver: DetectorScore, threshold: number): string {
-  const top = driver.contributions
-    .slice(0, 3)
-    .map((c) => `${c.feature} ${fmt(c.value)}`)
-    .join(', ');
-  return `${driver.detector} ${driver.score.toFixed(3)} >= ${threshold}${top ? `; top features: ${top}` : ''}`;
+const EMPTY = new Float64Array(0);
+/** Shared by every decision that issues nothing (nearly all of them). */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** A frame for a control input: no features, no scores, the control's time and id. */
+function controlFrame(c: PolicyControl, arrivalMs: number): ScoredFrame {
+  const [scope, eventId, eventTime] =
+    c.kind === 'override'
+      ? [c.override.scope, c.override.requestId, c.override.time]
+      : [
+          { level: 'address', key: `addr:${c.flag.address}`, address: c.flag.address } as Scope,
+          c.flag.eventId,
+          c.flag.eventTime,
+        ];
+  return {
+    frame: {
+      seq: -1,
+      subject: subjectOfScope(scope),
+      eventId,
+      eventTime,
+      arrivalMs,
+      names: [],
+      values: EMPTY,
+      mid: Number.NaN,
+    },
+    scores: [],
+  };
 }
 
 /**
- * The circuit-breaker stage: one state machine per scope (policy/circuitBreaker.ts), fed by the
- * highest calibrated score of each frame. Alerts and commands get deterministic ids; `clock` gives
- * `issuedAt` (event time in replay so that replays are byte-identical, wall time live).
+ * The circuit-breaker stage: the policy book (policy/policyBook.ts) fed by the highest calibrated
+ * score of each frame, plus manual overrides and address flags. Its intents become protocol
+ * commands with deterministic ids (scope, action, sequence, trigger), per-scope sequence numbers,
+ * reason code and rationale, and evidence: detector scores, threshold, top features with their
+ * percentiles in the key's history, and the triggering events.
  */
 export function applyPolicy(
   params: PolicyConfig,
-  clock: (frame: ScoredFrame) => number = (s) => s.frame.eventTime,
+  options: ApplyPolicyOptions | ((s: ScoredFrame) => number) = {},
 ): OperatorFunction<ScoredFrame, Decision> {
+  const o: ApplyPolicyOptions = typeof options === 'function' ? { clock: options } : options;
+  const clock = o.clock ?? ((s: ScoredFrame) => s.frame.eventTime);
   return (source) => {
-    const scopes = new Map<string, ScopeState>();
-    return source.pipe(
+    // Per subscription: a replay subscribed twice starts from an empty book both times.
+    const book = o.initialBook ?? new PolicyBook(params);
+    const percentiles = new FeaturePercentiles();
+    const triggers = new Map<string, { eventId: string; eventTime: number }[]>();
+    const scopes = new Map<string, Scope>();
+
+    const withPercentiles = (key: string, cs: readonly Contribution[]): Contribution[] =>
+      cs.map((c) => {
+        const p = percentiles.percentile(key, c.feature, c.value);
+        return p === undefined ? c : { ...c, percentile: p };
+      });
+
+    const evidenceOf = (
+      intent: Intent,
+      scored: ScoredFrame,
+      driver: DetectorScore | undefined,
+      top: Contribution[],
+    ): Evidence | undefined => {
+      const { cause } = intent;
+      const { frame } = scored;
+      if (cause.kind === 'manual' || cause.kind === 'escalation-released') return undefined;
+      if (cause.kind === 'freeze' && !driver)
+        // A list's label is a rule hit: score 1 against threshold 1, with the label event as trigger.
+        return {
+          detector: `address-label:${cause.source}`,
+          score: 1,
+          threshold: 1,
+          topFeatures: [],
+          triggeringEvents: [{ eventId: cause.eventId, eventTime: intent.time }],
+        };
+      if (!driver) return undefined;
+      const recent = triggers.get(frame.subject.key) ?? [];
+      const threshold =
+        cause.kind === 'score' || cause.kind === 'calm'
+          ? cause.threshold
+          : cause.kind === 'escalation'
+            ? thresholdOf(levelOfAction(cause.rule.minAction)!, params)
+            : params.haltAt;
+      return {
+        detector: driver.detector,
+        score: driver.score,
+        threshold,
+        topFeatures: cause.kind === 'calm' ? [] : top,
+        triggeringEvents: recent.some((e) => e.eventId === frame.eventId)
+          ? recent
+          : [...recent, { eventId: frame.eventId, eventTime: frame.eventTime }],
+        scores: scored.scores.map((s) => ({ detector: s.detector, score: s.score })),
+        ...(cause.kind === 'score' ? { aboveForMs: cause.aboveForMs } : {}),
+        ...(cause.kind === 'escalation' ? { children: [...cause.children] } : {}),
+      };
+    };
+
+    const toCommand = (
+      intent: Intent,
+      scored: ScoredFrame,
+      driver: DetectorScore | undefined,
+      top: Contribution[],
+    ): Command => {
+      const issuedAt = clock(scored);
+      const { cause, scope, action, sequence } = intent;
+      const trigger =
+        cause.kind === 'manual'
+          ? cause.requestId
+          : cause.kind === 'freeze'
+            ? cause.eventId
+            : scored.frame.eventId;
+      const evidence = evidenceOf(intent, scored, driver, top);
+      return {
+        schemaVersion: SCHEMA_VERSION,
+        commandId: stableId('cmd', scope.key, action, sequence, trigger),
+        sequence,
+        action,
+        scope,
+        eventTime: scored.frame.eventTime,
+        issuedAt,
+        expiresAt: issuedAt + params.commandTtlMs,
+        ...(action === 'THROTTLE' ? { magnitude: params.throttleFactor } : {}),
+        ...(action === 'REDUCE_ONLY' ? { magnitude: params.reduceFraction } : {}),
+        reason: {
+          code:
+            cause.kind === 'manual' && action === 'RESUME' ? REASON_CODES.MANUAL_RESUME : CODE[cause.kind],
+          text: rationale(intent, cause.kind === 'score' ? top : []),
+        },
+        ...(evidence ? { evidence } : {}),
+        ...(cause.kind === 'manual' ? { issuedBy: { user: cause.user, why: cause.why } } : {}),
+      };
+    };
+
+    const decide = (
+      scored: ScoredFrame,
+      input: PolicyInput | undefined,
+      driver: DetectorScore | undefined,
+    ): Decision => {
+      const { frame } = scored;
+      const key = frame.subject.key;
+      const step = input ? book.step(input) : undefined;
+      if (driver) for (const c of driver.contributions) percentiles.want(c.feature);
+      if (driver && driver.score >= params.alertAt) {
+        const recent = triggers.get(key) ?? [];
+        recent.push({ eventId: frame.eventId, eventTime: frame.eventTime });
+        if (recent.length > RECENT_TRIGGERS) recent.shift();
+        triggers.set(key, recent);
+      }
+      if (!step || (!step.alert && step.intents.length === 0)) {
+        if (frame.names.length > 0) percentiles.observe(key, frame.names, frame.values);
+        o.book?.(book);
+        return { scored, alerts: NONE, commands: NONE };
+      }
+      const alerts: Alert[] = [];
+      const commands: Command[] = [];
+      // Percentiles are read before this frame joins the history: how unusual it is against the past.
+      const top = driver ? withPercentiles(key, driver.contributions) : [];
+      if (step.alert && driver) {
+        const topText = topFeaturesText(top);
+        alerts.push({
+          schemaVersion: SCHEMA_VERSION,
+          alertId: stableId('alert', key, driver.detector, frame.eventId),
+          ...frame.subject,
+          eventTime: frame.eventTime,
+          detector: driver.detector,
+          score: driver.score,
+          severity: step.alert,
+          message: `${scopeName(scopeOf(frame.subject))}: ${driver.detector} ${driver.score.toFixed(3)} ≥ ${params.alertAt}${topText ? `; top features: ${topText}` : ''}`,
+          topFeatures: top,
+          triggeringEventIds: [frame.eventId],
+        });
+      }
+      for (const intent of step.intents) {
+        commands.push(toCommand(intent, scored, driver, top));
+        if (intent.to === 0) triggers.delete(intent.scope.key);
+      }
+      if (frame.names.length > 0) percentiles.observe(key, frame.names, frame.values);
+      o.book?.(book);
+      return { scored, alerts, commands };
+    };
+
+    const frames = source.pipe(
       emitEach((scored: ScoredFrame, emit: (d: Decision) => void) => {
-        const { frame } = scored;
         let driver: DetectorScore | undefined;
         for (const s of scored.scores) if (!driver || s.score > driver.score) driver = s;
-        if (!driver) {
-          emit({ scored, alerts: [], commands: [] });
-          return;
-        }
-        const scope = scopeOf(frame.subject);
-        const before = scopes.get(scope.key) ?? initialScopeState;
-        const tr = transition(
-          before,
-          { eventTime: frame.eventTime, score: driver.score, detector: driver.detector },
-          params,
-        );
-        if (tr.state !== before) scopes.set(scope.key, tr.state);
-        const alerts: Alert[] = [];
-        const commands: Command[] = [];
-        if (tr.alert) {
-          alerts.push({
-            schemaVersion: SCHEMA_VERSION,
-            alertId: stableId('alert', frame.subject.key, driver.detector, frame.eventId),
-            ...frame.subject,
-            eventTime: frame.eventTime,
-            detector: driver.detector,
-            score: driver.score,
-            severity: tr.alert,
-            message: `${scopeName(scope)}: ${rationale(driver, params.alertAt)}`,
-            topFeatures: [...driver.contributions],
-            triggeringEventIds: [frame.eventId],
-          });
-        }
-        let seq = before.sequence;
-        for (const action of tr.actions) {
-          seq++;
-          const issuedAt = clock(scored);
-          const resume = action === 'RESUME';
-          const threshold = resume
-            ? params.exitBelow
-            : action === 'HALT'
-              ? params.haltAt
-              : action === 'REDUCE_ONLY'
-                ? params.reduceOnlyAt
-                : params.throttleAt;
-          commands.push({
-            schemaVersion: SCHEMA_VERSION,
-            commandId: stableId('cmd', scope.key, action, seq, frame.eventId),
-            sequence: seq,
-            action,
-            scope,
-            eventTime: frame.eventTime,
-            issuedAt,
-            expiresAt: issuedAt + params.commandTtlMs,
-            ...(action === 'THROTTLE' ? { magnitude: params.throttleFactor } : {}),
-            ...(action === 'REDUCE_ONLY' ? { magnitude: params.reduceFraction } : {}),
-            reason: resume
-              ? {
-                  code: 'CALM',
-                  text: `resumed ${scopeName(scope)}: scores below ${params.exitBelow} for ${params.cooldownMs / 1000} s after ${LEVELS[before.level]}`,
-                }
-              : {
-                  code: 'SCORE_THRESHOLD',
-                  text: `${actionForLevel(tr.state.level).toLowerCase()} ${scopeName(scope)}: ${rationale(driver, threshold)}`,
-                },
-            evidence: {
-              detector: driver.detector,
-              score: driver.score,
-              threshold,
-              topFeatures: [...driver.contributions],
-              triggeringEvents: [{ eventId: frame.eventId, eventTime: frame.eventTime }],
-            },
-          });
-        }
-        emit({ scored, alerts, commands });
+        let scope = scopes.get(scored.frame.subject.key);
+        if (!scope) scopes.set(scored.frame.subject.key, (scope = scopeOf(scored.frame.subject)));
+        const input: PolicyInput | undefined = driver && {
+          kind: 'signal',
+          scope,
+          eventTime: scored.frame.eventTime,
+          eventId: scored.frame.eventId,
+          score: driver.score,
+          detector: driver.detector,
+        };
+        emit(decide(scored, input, driver));
       }),
     );
+    const controls = o.controls;
+    if (!controls) return frames;
+    // Controls are interleaved as they come; the stage completes when the frames do.
+    return new Observable<Decision>((subscriber) => {
+      const ctl = controls.subscribe({
+        next: (c) => subscriber.next(decide(controlFrame(c, performance.now()), c, undefined)),
+        error: (e: unknown) => subscriber.error(e),
+      });
+      const main = frames.subscribe(subscriber);
+      return () => {
+        ctl.unsubscribe();
+        main.unsubscribe();
+      };
+    });
   };
 }

@@ -1,21 +1,77 @@
 import { z } from 'zod';
+import { RestrictiveAction, ScopeLevel } from './command.ts';
+import { AddressCategory } from './onchain.ts';
 import { InfluxConfig } from './influxConfig.ts';
 import { KafkaConfig } from './kafkaConfig.ts';
 
 const ms = (d: number) => z.number().int().nonnegative().default(d);
 const unit = (d: number) => z.number().min(0).max(1).default(d);
 
+/** One escalation rule: `atLeast` children at `from` level restricted to `minAction` or worse restrict their parent. */
+export const EscalationRule = z.object({
+  from: ScopeLevel,
+  to: ScopeLevel,
+  atLeast: z.number().int().min(1),
+  /** A child counts once its restriction is at least this strict. */
+  minAction: RestrictiveAction.default('HALT'),
+  /** What the parent gets. */
+  action: RestrictiveAction.default('HALT'),
+});
+export type EscalationRule = z.infer<typeof EscalationRule>;
+
+/** Parent scope levels each level can escalate to (a venue-symbol belongs to a venue and a symbol). */
+export const ESCALATION_PATHS: Readonly<Record<string, readonly string[]>> = {
+  'venue-symbol': ['venue', 'symbol'],
+  venue: ['global'],
+  symbol: ['global'],
+  account: ['global'],
+  address: ['global'],
+};
+
+/** The engine's side of the protocol: dead-man switch and, for engines without Kafka, the webhook. */
+export const EngineLinkConfig = z
+  .object({
+    /** How often the pipeline sends a HEARTBEAT on the command channel. */
+    heartbeatIntervalMs: z.number().int().min(10).default(1_000),
+    /** The engine enters safe mode when no heartbeat came for this long. */
+    deadManMs: z.number().int().min(10).default(5_000),
+    /** What safe mode restricts globally; only an explicit global RESUME leaves it. */
+    safeMode: z.enum(['REDUCE_ONLY', 'HALT']).default('REDUCE_ONLY'),
+    /** HTTP webhook delivery (engine/webhookClient.ts); unset means no webhook. */
+    webhookUrl: z.url().optional(),
+    /** Environment variable holding the HMAC-SHA256 key shared with the engine (never in the file). */
+    webhookSecretEnv: z.string().min(1).default('FLOWGUARD_WEBHOOK_SECRET'),
+    webhookTimeoutMs: z.number().int().min(1).default(2_000),
+    /** Retries of a failed POST (same commandId, so the engine applies it once). */
+    webhookRetries: z.number().int().min(0).max(20).default(3),
+    /** Commands waiting for the webhook before the oldest are dropped (and counted). */
+    webhookMaxQueue: z.number().int().min(1).default(10_000),
+    /** A signed request older or newer than this is refused (replay protection). */
+    webhookMaxSkewMs: z.number().int().min(1).default(30_000),
+  })
+  .refine((e) => e.heartbeatIntervalMs < e.deadManMs, {
+    message:
+      'heartbeatIntervalMs must be lower than deadManMs. It is recommended to set heartbeatIntervalMs to about a third of deadManMs, so one lost heartbeat does not trip the switch',
+    path: ['heartbeatIntervalMs'],
+  });
+export type EngineLinkConfig = z.infer<typeof EngineLinkConfig>;
+
 /** Circuit-breaker parameters: graded thresholds on the calibrated score, with hysteresis and timers. */
 export const PolicyConfig = z
   .object({
     /** Calibrated score at or above which an alert is raised. */
     alertAt: unit(0.9),
+    /** Enter thresholds of the graded actions. */
     throttleAt: unit(0.95),
     reduceOnlyAt: unit(0.98),
     haltAt: unit(0.99),
-    /** Hysteresis: a scope counts as calm only while the score stays below this. */
+    /** Exit threshold (hysteresis): a scope counts as calm only while the score stays below this. */
     exitBelow: unit(0.8),
-    /** A halt lasts at least this long in event time, whatever the scores do. */
+    /** The score must stay at or above an enter threshold this long before the action is taken (0: at once). */
+    throttleAfterMs: ms(0),
+    reduceOnlyAfterMs: ms(0),
+    haltAfterMs: ms(0),
+    /** A halt lasts at least this long in event time, whatever the scores do (a manual resume excepted). */
     minHaltMs: ms(30_000),
     /** The score must stay below exitBelow this long before RESUME. */
     cooldownMs: ms(15_000),
@@ -27,6 +83,26 @@ export const PolicyConfig = z
     throttleFactor: unit(0.5),
     /** Share of open exposure to cut under REDUCE_ONLY. */
     reduceFraction: unit(0.5),
+    /** Scopes restricted together escalate to their parent (venue-symbols to the venue, venues to global). */
+    escalation: z
+      .array(EscalationRule)
+      .max(20)
+      .default([
+        { from: 'venue-symbol', to: 'venue', atLeast: 2, minAction: 'HALT', action: 'HALT' },
+        { from: 'venue-symbol', to: 'symbol', atLeast: 2, minAction: 'HALT', action: 'HALT' },
+        { from: 'venue', to: 'global', atLeast: 2, minAction: 'HALT', action: 'HALT' },
+      ]),
+    /** Address labels of these categories freeze the address (HALT on its scope) until a manual resume. */
+    freezeCategories: z.array(AddressCategory).default(['sanctioned', 'exploit', 'phishing']),
+    /** Rule detectors whose hit (score >= haltAt) on an address freezes it the same way. */
+    freezeRules: z.array(z.string().min(1)).default([]),
+    /** After a manual resume, automatic escalation of the scope waits this long (the person's call wins). */
+    manualResumeGraceMs: ms(60_000),
+    /** Scan period of the stale-feed check, and how long a key or venue may stay silent before it is flagged. */
+    staleScanMs: z.number().int().min(1).default(5_000),
+    staleAfterMs: z.number().int().min(1).default(15_000),
+    /** Dead-man switch and webhook transport. */
+    engine: EngineLinkConfig.prefault({}),
   })
   .refine((p) => p.alertAt <= p.throttleAt && p.throttleAt <= p.reduceOnlyAt && p.reduceOnlyAt <= p.haltAt, {
     message: 'thresholds must rise: alertAt <= throttleAt <= reduceOnlyAt <= haltAt',
@@ -34,6 +110,14 @@ export const PolicyConfig = z
   .refine((p) => p.exitBelow < p.alertAt, {
     message: 'exitBelow must be below alertAt, or a scope could never calm down (hysteresis)',
     path: ['exitBelow'],
+  })
+  .refine((p) => p.escalation.every((r) => ESCALATION_PATHS[r.from]?.includes(r.to)), {
+    message: `escalation rules must go from a scope level to one of its parents: ${Object.entries(
+      ESCALATION_PATHS,
+    )
+      .map(([from, to]) => `${from} -> ${to.join('|')}`)
+      .join(', ')}`,
+    path: ['escalation'],
   });
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { auditCommand } from './audit.ts';
 import { pumpsCommand } from './pumps.ts';
 import { queryCommand } from './query.ts';
 import { engineCommand } from './engine.ts';
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   queryCommand,
   featuresCommand,
   pumpsCommand,
+  auditCommand,
 ];

@@ -1,0 +1,412 @@
+import type { Severity } from '../schemas/alert.ts';
+import type { Action, Scope } from '../schemas/command.ts';
+import type { EscalationRule, PolicyConfig } from '../schemas/config.ts';
+import { freezePin, freezes, type AddressFlag } from './addressFreeze.ts';
+import {
+  actionForLevel,
+  initialScopeState,
+  thresholdOf,
+  transition,
+  type Level,
+  type ScopeState,
+} from './circuitBreaker.ts';
+import {
+  escalationDemand,
+  holdEscalation,
+  type Escalated,
+  type EscalationChild,
+  type Restricted,
+} from './escalation.ts';
+import { pinOf, type ManualOverride, type Pin } from './manualOverride.ts';
+import { addressScope, parentScope } from './scopes.ts';
+
+/** Everything the policy remembers of one scope. Plain data: checkpointable and comparable. */
+export interface ScopeRecord {
+  readonly scope: Scope;
+  /** The score-driven circuit breaker (policy/circuitBreaker.ts); its level is what scores call for. */
+  readonly auto: ScopeState;
+  /** What the scope's restricted children call for (policy/escalation.ts). */
+  readonly escalated: Escalated | null;
+  /** A person's override or an address freeze: holds its level whatever scores and children say. */
+  readonly pin: Pin | null;
+  /** After a manual resume, automatic actions wait until this event time. */
+  readonly graceUntil: number | null;
+  /** The level last commanded to the engine, since when, and the scope's command count. */
+  readonly commanded: Level;
+  readonly commandedSince: number;
+  readonly sequence: number;
+}
+
+/** What the policy is told. */
+export type PolicyInput =
+  | {
+      readonly kind: 'signal';
+      readonly scope: Scope;
+      readonly eventTime: number;
+      readonly eventId: string;
+      /** The driving (highest) calibrated score of the frame and its detector. */
+      readonly score: number;
+      readonly detector: string;
+    }
+  | { readonly kind: 'override'; readonly override: ManualOverride }
+  | { readonly kind: 'flag'; readonly flag: AddressFlag }
+  /** Lets time-based releases (escalations) happen when no signal comes; event time. */
+  | { readonly kind: 'tick'; readonly time: number };
+
+/** Why a command is issued: the numbers the rationale and the evidence are made of. */
+export type Cause =
+  | {
+      readonly kind: 'score';
+      readonly detector: string;
+      readonly score: number;
+      readonly threshold: number;
+      readonly aboveForMs: number;
+    }
+  | {
+      readonly kind: 'calm';
+      readonly threshold: number;
+      readonly calmForMs: number;
+      readonly heldForMs: number;
+    }
+  | {
+      readonly kind: 'escalation';
+      readonly rule: EscalationRule;
+      readonly children: readonly EscalationChild[];
+    }
+  | { readonly kind: 'escalation-released'; readonly rule: EscalationRule; readonly heldForMs: number }
+  | { readonly kind: 'manual'; readonly user: string; readonly why: string; readonly requestId: string }
+  | { readonly kind: 'freeze'; readonly category: string; readonly source: string; readonly eventId: string };
+
+/** A command the policy decided to issue; pipelines/applyPolicy.ts turns it into a protocol Command. */
+export interface Intent {
+  readonly scope: Scope;
+  readonly action: Action;
+  readonly sequence: number;
+  readonly from: Level;
+  readonly to: Level;
+  /** Event time of the decision. */
+  readonly time: number;
+  readonly cause: Cause;
+}
+
+export interface Step {
+  readonly intents: readonly Intent[];
+  /** Severity of an alert on the signal's scope, if one is due. */
+  readonly alert: Severity | null;
+}
+
+const NO_STEP: Step = { intents: [], alert: null };
+
+const fresh = (scope: Scope): ScopeRecord => ({
+  scope,
+  auto: initialScopeState,
+  escalated: null,
+  pin: null,
+  graceUntil: null,
+  commanded: 0,
+  commandedSince: 0,
+  sequence: 0,
+});
+
+/**
+ * The circuit breaker across scopes: one record per scope, combined as
+ * `pin ?? max(score-driven level, escalated level)`. Each input changes one scope, then the
+ * parents its restriction counts for (venue-symbol → venue and symbol → global), then any
+ * escalation whose timers ran out. A command is issued whenever a scope's combined level differs
+ * from the one last commanded, so a level is never commanded twice in a row (de-duplication), and
+ * every command gets the scope's next sequence number. Deterministic: the same inputs in the same
+ * order give the same intents.
+ */
+export class PolicyBook {
+  private readonly records = new Map<string, ScopeRecord>();
+  /** Keys of scopes commanded above NORMAL: the children escalation counts. */
+  private readonly restricted = new Set<string>();
+  /** Keys of scopes holding an escalation: re-checked on every input for time-based release. */
+  private readonly escalatedKeys = new Set<string>();
+  /** Keys of scopes in the grace after a manual resume. */
+  private readonly graceKeys = new Set<string>();
+  private readonly seenRequests = new Set<string>();
+  /** Scope levels some escalation rule leads to. */
+  private readonly isParent: ReadonlySet<string>;
+  private readonly parentLevels: ReadonlyMap<string, readonly EscalationRule['to'][]>;
+  private watermark = 0;
+  /** Reused per step: most inputs issue nothing, and the hot path should not allocate for them. */
+  private readonly scratch: Intent[] = [];
+
+  constructor(readonly params: PolicyConfig) {
+    const parents = new Map<string, EscalationRule['to'][]>();
+    for (const r of params.escalation ?? []) {
+      const list = parents.get(r.from) ?? [];
+      if (!list.includes(r.to)) list.push(r.to);
+      parents.set(r.from, list);
+    }
+    this.parentLevels = parents;
+    this.isParent = new Set((params.escalation ?? []).map((r) => r.to));
+  }
+
+  /** The record of a scope key, if the policy has seen it. */
+  get(key: string): ScopeRecord | undefined {
+    return this.records.get(key);
+  }
+
+  /** Every scope record, in first-seen order. Read-only views: the book updates them in place. */
+  all(): ScopeRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** The policy's event-time clock: the latest time it was told. */
+  get now(): number {
+    return this.watermark;
+  }
+
+  step(input: PolicyInput): Step {
+    const t =
+      input.kind === 'signal'
+        ? input.eventTime
+        : input.kind === 'override'
+          ? input.override.time
+          : input.kind === 'flag'
+            ? input.flag.eventTime
+            : input.time;
+    if (t > this.watermark) this.watermark = t;
+    const intents = this.scratch;
+    intents.length = 0;
+    let alert: Severity | null = null;
+    switch (input.kind) {
+      case 'signal':
+        alert = this.onSignal(input, intents);
+        break;
+      case 'override':
+        if (this.seenRequests.has(input.override.requestId)) return NO_STEP;
+        this.remember(input.override.requestId);
+        this.onOverride(input.override, intents);
+        break;
+      case 'flag':
+        this.onFlag(input.flag, intents);
+        break;
+      case 'tick':
+        break;
+    }
+    this.releaseExpired(intents);
+    if (intents.length === 0 && alert === null) return NO_STEP;
+    return { intents: intents.length === 0 ? [] : [...intents], alert };
+  }
+
+  private onSignal(s: Extract<PolicyInput, { kind: 'signal' }>, out: Intent[]): Severity | null {
+    const p = this.params;
+    const r = this.records.get(s.scope.key) ?? fresh(s.scope);
+    const tr = transition(r.auto, s, p);
+    let auto = tr.state;
+    // Hot path, nearly every frame: nothing but the breaker's memory changes.
+    if (auto.level === r.auto.level && r.graceUntil === null && r.pin === null && !p.freezeRules?.length) {
+      if (this.records.get(r.scope.key) === r) (r as { auto: ScopeState }).auto = auto;
+      else this.put({ ...r, auto });
+      return tr.alert;
+    }
+    const inGrace = r.graceUntil !== null && s.eventTime < r.graceUntil;
+    // During the grace after a manual resume the breaker watches and alerts but does not act.
+    if (inGrace && auto.level > r.auto.level) auto = { ...auto, level: r.auto.level, since: r.auto.since };
+    let next: ScopeRecord = { ...r, auto };
+    if (!inGrace && r.graceUntil !== null) next = { ...next, graceUntil: null };
+    const frozen =
+      s.scope.level === 'address' &&
+      s.score >= p.haltAt &&
+      (p.freezeRules ?? []).includes(s.detector) &&
+      next.pin === null &&
+      !inGrace;
+    if (frozen)
+      next = {
+        ...next,
+        pin: freezePin({
+          address: s.scope.address ?? s.scope.key,
+          category: `rule:${s.detector}`,
+          source: s.detector,
+          eventId: s.eventId,
+          eventTime: s.eventTime,
+        }),
+      };
+    this.put(next);
+    this.settle(next, s.eventTime, out, (from, to) => {
+      if (frozen)
+        return { kind: 'freeze', category: `rule:${s.detector}`, source: s.detector, eventId: s.eventId };
+      if (to > from) {
+        const above = auto.aboveSince?.[to - 1];
+        return {
+          kind: 'score',
+          detector: s.detector,
+          score: s.score,
+          threshold: thresholdOf(to, p),
+          aboveForMs: above == null ? 0 : s.eventTime - above,
+        };
+      }
+      return {
+        kind: 'calm',
+        threshold: p.exitBelow,
+        calmForMs: auto.calmSince === null ? 0 : s.eventTime - auto.calmSince,
+        heldForMs: s.eventTime - r.commandedSince,
+      };
+    });
+    return tr.alert;
+  }
+
+  private onOverride(o: ManualOverride, out: Intent[]): void {
+    const r = this.records.get(o.scope.key) ?? fresh(o.scope);
+    const pin = pinOf(o);
+    let next: ScopeRecord = { ...r, pin };
+    if (!pin) {
+      // A manual resume starts the scope afresh and holds automatic actions off for a while.
+      next = {
+        ...next,
+        auto: { ...initialScopeState, lastAlert: r.auto.lastAlert, sequence: r.auto.sequence },
+        escalated: null,
+        graceUntil: o.time + this.params.manualResumeGraceMs,
+      };
+      this.escalatedKeys.delete(o.scope.key);
+    } else next = { ...next, graceUntil: null };
+    this.put(next);
+    // A person's command is always sent, even when the level does not change: it tells the engine
+    // (and the audit trail) that the level is now held by hand.
+    this.settle(
+      next,
+      o.time,
+      out,
+      () => ({ kind: 'manual', user: o.user, why: o.why, requestId: o.requestId }),
+      true,
+    );
+  }
+
+  private onFlag(f: AddressFlag, out: Intent[]): void {
+    if (!freezes(f, this.params)) return;
+    const scope = addressScope(f.address);
+    const r = this.records.get(scope.key) ?? fresh(scope);
+    if (r.pin !== null || (r.graceUntil !== null && f.eventTime < r.graceUntil)) return;
+    const next: ScopeRecord = { ...r, pin: freezePin(f) };
+    this.put(next);
+    this.settle(next, f.eventTime, out, () => ({
+      kind: 'freeze',
+      category: f.category,
+      source: f.source,
+      eventId: f.eventId,
+    }));
+  }
+
+  /** The combined level of a record. */
+  private effective(r: ScopeRecord): Level {
+    if (r.pin) return r.pin.level;
+    return Math.max(r.auto.level, r.escalated?.level ?? 0) as Level;
+  }
+
+  /** Issues a command when the record's combined level changed, then lets its parents react. */
+  private settle(
+    r: ScopeRecord,
+    now: number,
+    out: Intent[],
+    cause: (from: Level, to: Level) => Cause,
+    always = false,
+  ): void {
+    const to = this.effective(r);
+    const from = r.commanded;
+    if (to === from && !always) return;
+    const next: ScopeRecord = {
+      ...r,
+      commanded: to,
+      commandedSince: to === from ? r.commandedSince : now,
+      sequence: r.sequence + 1,
+    };
+    this.put(next);
+    out.push({
+      scope: r.scope,
+      action: actionForLevel(to),
+      sequence: next.sequence,
+      from,
+      to,
+      time: now,
+      cause: cause(from, to),
+    });
+    if (to !== from)
+      for (const level of this.parentLevels.get(r.scope.level) ?? []) {
+        const parent = parentScope(r.scope, level);
+        if (parent) this.evaluateParent(parent, now, out);
+      }
+  }
+
+  private evaluateParent(parent: Scope, now: number, out: Intent[]): void {
+    const r = this.records.get(parent.key) ?? fresh(parent);
+    const inGrace = r.graceUntil !== null && now < r.graceUntil;
+    const demand = inGrace
+      ? null
+      : escalationDemand(parent, this.params.escalation ?? [], this.restrictedChildren());
+    const escalated = inGrace ? r.escalated : holdEscalation(r.escalated, demand, now, this.params);
+    if (escalated === r.escalated) return;
+    const next: ScopeRecord = { ...r, escalated };
+    this.put(next);
+    this.settle(next, now, out, (from, to) =>
+      to > from && escalated
+        ? { kind: 'escalation', rule: escalated.rule, children: escalated.children }
+        : {
+            kind: 'escalation-released',
+            rule: (r.escalated ?? escalated)!.rule,
+            heldForMs: now - (r.escalated?.since ?? now),
+          },
+    );
+  }
+
+  /**
+   * Time-based changes: escalations whose children calmed down are released once their timers
+   * allow, and a parent whose grace after a manual resume ran out looks at its children again.
+   */
+  private releaseExpired(out: Intent[]): void {
+    if (this.graceKeys.size > 0)
+      for (const key of [...this.graceKeys]) {
+        const r = this.records.get(key)!;
+        if (this.watermark < r.graceUntil!) continue;
+        this.put({ ...r, graceUntil: null });
+        if (this.isParent.has(r.scope.level)) this.evaluateParent(r.scope, this.watermark, out);
+      }
+    if (this.escalatedKeys.size === 0) return;
+    for (const key of [...this.escalatedKeys]) {
+      const r = this.records.get(key);
+      if (r?.escalated) this.evaluateParent(r.scope, this.watermark, out);
+    }
+  }
+
+  private *restrictedChildren(): Iterable<Restricted> {
+    for (const key of this.restricted) {
+      const r = this.records.get(key)!;
+      yield { scope: r.scope, level: r.commanded };
+    }
+  }
+
+  private put(r: ScopeRecord): void {
+    this.records.set(r.scope.key, r);
+    if (r.commanded > 0) this.restricted.add(r.scope.key);
+    else this.restricted.delete(r.scope.key);
+    if (r.escalated) this.escalatedKeys.add(r.scope.key);
+    else this.escalatedKeys.delete(r.scope.key);
+    if (r.graceUntil !== null) this.graceKeys.add(r.scope.key);
+    else this.graceKeys.delete(r.scope.key);
+  }
+
+  private remember(requestId: string): void {
+    // Bounded: a retry comes within seconds, not after ten thousand other requests.
+    if (this.seenRequests.size >= 10_000) this.seenRequests.delete(this.seenRequests.values().next().value!);
+    this.seenRequests.add(requestId);
+  }
+
+  /** Plain JSON of every record and the clock, for checkpoints. */
+  toJSON(): { watermark: number; records: ScopeRecord[]; requests: string[] } {
+    return {
+      watermark: this.watermark,
+      records: this.all().map((r) => ({ ...r })),
+      requests: [...this.seenRequests],
+    };
+  }
+
+  static fromJSON(json: ReturnType<PolicyBook['toJSON']>, params: PolicyConfig): PolicyBook {
+    const b = new PolicyBook(params);
+    b.watermark = json.watermark;
+    for (const r of json.records) b.put(r);
+    for (const id of json.requests) b.seenRequests.add(id);
+    return b;
+  }
+}

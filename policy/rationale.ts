@@ -1,0 +1,70 @@
+import type { Action, Scope } from '../schemas/command.ts';
+import type { Contribution } from '../schemas/score.ts';
+import { LEVELS } from './circuitBreaker.ts';
+import type { Cause, Intent } from './policyBook.ts';
+import { scopeName } from './scopes.ts';
+
+/** A number as people read it: 41, 0.00344, 18.7, −0.93. */
+export function fmt(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'n/a';
+  const s = Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : v.toPrecision(3);
+  return s.replace(/^-/, '−');
+}
+
+/** Seconds with at most one decimal: "3 s", "0.6 s". */
+export const secs = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
+/** "p99.9" (at least the 99.9th percentile of the key's own history), "p0.1", "p50". */
+export const pct = (p: number): string => `p${Math.round(p * 10) / 10}`;
+
+/** "cancel_to_trade 41 (p99.9), book_imbalance −0.93 (p0.1)": the first `n` contributions. */
+export function topFeaturesText(features: readonly Contribution[], n = 3): string {
+  return features
+    .slice(0, n)
+    .map((c) => `${c.feature} ${fmt(c.value)}${c.percentile !== undefined ? ` (${pct(c.percentile)})` : ''}`)
+    .join(', ');
+}
+
+const VERB: Record<Action, string> = {
+  THROTTLE: 'throttled',
+  REDUCE_ONLY: 'set reduce-only on',
+  HALT: 'halted',
+  RESUME: 'resumed',
+  ALERT: 'alerted on',
+  HEARTBEAT: 'heartbeat for',
+};
+
+function verb(action: Action, scope: Scope, cause: Cause): string {
+  if (action === 'HALT' && cause.kind === 'freeze') return 'froze';
+  return VERB[action];
+}
+
+/**
+ * The rationale of a command in words and numbers, e.g.
+ * "halted BTCUSDT on venue-x: ensemble 0.997 ≥ 0.99 for 3 s; top features: cancel_to_trade 41 (p99.9)".
+ */
+export function rationale(intent: Intent, topFeatures: readonly Contribution[] = []): string {
+  const { action, scope, cause, from, to } = intent;
+  const what = `${verb(action, scope, cause)} ${scopeName(scope)}`;
+  const down = to > 0 && to < from ? ` (down from ${LEVELS[from]})` : '';
+  const top = topFeatures.length ? `; top features: ${topFeaturesText(topFeatures)}` : '';
+  switch (cause.kind) {
+    case 'score':
+      return `${what}: ${cause.detector} ${cause.score.toFixed(3)} ≥ ${cause.threshold}${
+        cause.aboveForMs > 0 ? ` for ${secs(cause.aboveForMs)}` : ''
+      }${top}`;
+    case 'calm':
+      return `${what}${down}: scores below ${cause.threshold} for ${secs(cause.calmForMs)} after ${LEVELS[from]} (held ${secs(cause.heldForMs)})`;
+    case 'escalation': {
+      const n = cause.children.length;
+      const list = cause.children.map((c) => c.scopeKey).join(', ');
+      return `${what}: ${n} ${cause.rule.from} scope${n === 1 ? '' : 's'} at ${cause.rule.minAction} or worse (${list}), rule ≥ ${cause.rule.atLeast}`;
+    }
+    case 'escalation-released':
+      return `${what}${down}: fewer than ${cause.rule.atLeast} ${cause.rule.from} scopes at ${cause.rule.minAction}; escalation held ${secs(cause.heldForMs)}`;
+    case 'manual':
+      return `${what} by hand: ${cause.user}: ${cause.why}`;
+    case 'freeze':
+      return `${what}: flagged ${cause.category.replace(/^rule:/, 'by rule ')} by ${cause.source} (event ${cause.eventId}); held until a manual resume`;
+  }
+}

@@ -1,0 +1,78 @@
+import { Observable, from, map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { staleFeeds, type FeedItem } from '../../../pipelines/staleFeeds.ts';
+import { Alert } from '../../../schemas/alert.ts';
+
+const item = (venue: string, symbol: string, t: number): FeedItem => ({
+  subject: { key: `vs:${venue}:${symbol}`, keyKind: 'venue-symbol', venue, symbol },
+  eventId: `${symbol}-${t}`,
+  eventTime: t,
+});
+
+/** Items at given virtual times, completing at `endAt`. */
+const timed = (ts: TestScheduler, items: readonly (readonly [number, FeedItem])[], endAt: number) =>
+  new Observable<FeedItem>((s) => {
+    for (const [t, it] of items) ts.schedule(() => s.next(it), t);
+    ts.schedule(() => s.complete(), endAt);
+  });
+
+const every = (venue: string, symbol: string, fromS: number, toS: number) =>
+  Array.from(
+    { length: toS - fromS + 1 },
+    (_, i) => [(fromS + i) * 1000, item(venue, symbol, (fromS + i) * 1000)] as const,
+  );
+
+describe('stale feeds - scan every 5 s', () => {
+  it('processing time (TestScheduler): flags a key once per silence and re-arms it when it speaks again', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    ts.run(({ expectObservable }) => {
+      const items = [
+        ...every('va', 'A', 0, 3),
+        ...every('va', 'A', 30, 31),
+        ...every('va', 'A', 60, 60),
+        ...every('va', 'B', 0, 70),
+      ];
+      const out = timed(ts, items, 70_000).pipe(
+        staleFeeds({ scanMs: 5000, staleAfterMs: 15_000, clock: ts }),
+        map((al) => al.triggeringEventIds[0]),
+      );
+      // Silent from 3 s: flagged at the 20 s scan, once; again from 31 s: flagged at 50 s.
+      expectObservable(out).toBe('20s a 29999ms b 19999ms |', { a: 'A-3000', b: 'A-31000' });
+    });
+  });
+
+  it('a whole venue going quiet gives one venue alert rather than one per key; a venue still talking gives none', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    ts.run(({ expectObservable }) => {
+      const items = [...every('va', 'A', 0, 3), ...every('va', 'B', 0, 2), ...every('vb', 'C', 0, 40)];
+      const out = timed(ts, items, 40_000).pipe(
+        staleFeeds({ scanMs: 5000, staleAfterMs: 10_000, clock: ts }),
+        map((al) => al.key),
+      );
+      // Last va event at 3 s, silent 10 s at 13 s, seen by the 15 s scan.
+      expectObservable(out).toBe('15s a 24999ms |', { a: 'venue:va' });
+    });
+  });
+
+  it("event time (replay): scans on the stream's own clock, deterministically, with valid alerts", () => {
+    const items: FeedItem[] = [];
+    for (let t = 0; t <= 60_000; t += 500) {
+      items.push(item('va', 'B', t));
+      if (t < 10_000 || t > 40_000) items.push(item('va', 'A', t));
+    }
+    const run = () => {
+      const out: Alert[] = [];
+      from(items)
+        .pipe(staleFeeds({ scanMs: 5000, staleAfterMs: 15_000, clock: 'event' }))
+        .subscribe((a) => out.push(a));
+      return out;
+    };
+    const alerts = run();
+    expect(alerts.map((a) => [a.key, a.eventTime])).toEqual([['vs:va:A', 25_000]]);
+    const a = Alert.parse(alerts[0]);
+    expect(a).toMatchObject({ detector: 'stale-feed', severity: 'warning', triggeringEventIds: ['A-9500'] });
+    expect(a.message).toMatch(/^A on va: no events for 15\.5 s \(stale after 15 s\)/);
+    expect(run()).toEqual(alerts);
+  });
+});
