@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import type { Calibrator } from '../detectors/calibration.ts';
 import type { Detector } from '../detectors/detector.ts';
 import type { KeyKind } from '../schemas/feature.ts';
 import type { Contribution } from '../schemas/score.ts';
@@ -14,6 +15,11 @@ export interface DetectorSlot {
   create(): Detector;
   /** Maps the detector's raw score to 0..1 so that one threshold means the same for every detector. */
   calibrate(raw: number): number;
+  /**
+   * Optional stateful calibration from each key's own history (one calibrator per key, per
+   * subscription); when present it is used instead of `calibrate`.
+   */
+  createCalibrator?(): Calibrator;
   /** Calibrated score from which contributions are computed (explaining costs time). */
   readonly explainAbove: number;
 }
@@ -24,6 +30,7 @@ const TOP_FEATURES = 5;
 export function scoreDetectors(slots: readonly DetectorSlot[]): OperatorFunction<FeatureFrame, ScoredFrame> {
   return (source) => {
     const models = new Map<string, Detector>();
+    const calibrators = new Map<string, Calibrator>();
     // Per (frame names array, detector) the positions of the detector's features in the frame.
     const layouts = new WeakMap<readonly string[], Map<string, Int32Array>>();
     const scratch = new Map<string, Float64Array>();
@@ -46,11 +53,18 @@ export function scoreDetectors(slots: readonly DetectorSlot[]): OperatorFunction
           let x = scratch.get(slot.name);
           if (!x || x.length !== idx.length) scratch.set(slot.name, (x = new Float64Array(idx.length)));
           for (let i = 0; i < idx.length; i++) x[i] = idx[i]! >= 0 ? frame.values[idx[i]!]! : Number.NaN;
+          let cal: Calibrator | undefined;
+          if (slot.createCalibrator) {
+            const cid = `${slot.name}|${frame.subject.key}`;
+            cal = calibrators.get(cid);
+            if (!cal) calibrators.set(cid, (cal = slot.createCalibrator()));
+          }
           const raw = d.score(x);
-          const score = Math.min(1, Math.max(0, slot.calibrate(raw)));
+          const score = Math.min(1, Math.max(0, cal ? cal.score(raw) : slot.calibrate(raw)));
           let contributions: Contribution[] = [];
           if (score >= slot.explainAbove) contributions = topContributions(d, x);
           d.learn(x);
+          cal?.learn(raw);
           scores.push({ detector: slot.name, raw, score, contributions });
         }
         emit({ frame, scores });

@@ -1,5 +1,4 @@
 import type { Command } from '../command.ts';
-import { auditCommand } from './audit.ts';
 import { pumpsCommand } from './pumps.ts';
 import { queryCommand } from './query.ts';
 import { engineCommand } from './engine.ts';
@@ -10,6 +9,7 @@ import { nabCommand } from './nab.ts';
 import { replayCommand } from './replay.ts';
 import { schemasCommand } from './schemas.ts';
 import { servicesCommand } from './services.ts';
+import { trainCommand } from './train.ts';
 import { featuresCommand } from './features.ts';
 
 /** Every sub-command, in the order `flowguard --help` lists them. Add one line per command file. */
@@ -26,5 +26,5 @@ export const commands: readonly Command[] = [
   queryCommand,
   featuresCommand,
   pumpsCommand,
-  auditCommand,
+  trainCommand,
 ];
