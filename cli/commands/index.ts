@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { auditCommand } from './audit.ts';
 import { pumpsCommand } from './pumps.ts';
 import { queryCommand } from './query.ts';
 import { engineCommand } from './engine.ts';
@@ -27,4 +28,5 @@ export const commands: readonly Command[] = [
   featuresCommand,
   pumpsCommand,
   trainCommand,
+  auditCommand,
 ];
