@@ -1,4 +1,4 @@
-import type { KeyKind } from '../schemas/feature.ts';
+import type { KeyKind, Subject } from '../schemas/feature.ts';
 import type { EventType, InputEvent } from '../schemas/event.ts';
 import type { BookView } from './book/orderBook.ts';
 
@@ -8,6 +8,21 @@ export type FeatureFamily = 'order-flow' | 'cross-asset' | 'on-chain';
 export interface MarketInput {
   readonly event: InputEvent;
   readonly book: BookView;
+  /**
+   * The key the event was delivered to. Address features need it to tell which side of a
+   * transfer they are (a transfer is delivered to both its addresses); without it they infer
+   * their address from the first two transfers they see.
+   */
+  readonly subject?: Subject;
+}
+
+/**
+ * Process-wide state some features read besides their per-key state: reference lists and the
+ * bounded transfer graph of the on-chain features. `reset()` empties what the stream built (not
+ * the loaded lists), so an isolated replay starts from the same point as the live run did.
+ */
+export interface SharedFeatureState {
+  reset(): void;
 }
 
 /** One key's running state of one feature. O(1) or O(log n) per update, no I/O, no clock reads. */
@@ -33,6 +48,8 @@ export interface Feature<P extends object = Record<string, number>, I = MarketIn
   /** Event types that change it; others are not delivered. */
   readonly inputs: readonly EventType[];
   readonly defaults: Readonly<P>;
+  /** Shared state the feature reads and updates, when it has any (see SharedFeatureState). */
+  readonly shared?: SharedFeatureState;
   create(params?: Partial<P>): FeatureState<I>;
   restore(state: unknown, params?: Partial<P>): FeatureState<I>;
 }
