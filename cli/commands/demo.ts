@@ -1,27 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../core/duration.ts';
-import { ConfigError } from '../../core/errors.ts';
+import { ConfigError, ServiceError } from '../../core/errors.ts';
 import { embeddedRuntime } from '../../pipelines/embedded.ts';
 import { Config } from '../../schemas/config.ts';
+import { AccessConfig } from '../../server/accessConfig.ts';
+import { auditLog } from '../../audit/index.ts';
+import { formatAuditEntry, MemoryAuditLog } from '../../server/audit.ts';
+import { chainedAudit } from '../../server/chainedAudit.ts';
+import { embeddedDesk } from '../../server/embeddedDesk.ts';
+import { startRiskDesk, type RiskDesk } from '../../server/index.ts';
 import { consoleSink, formatAlert, formatCommand } from '../../sinks/consoleSink.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
 import { pacedSource } from '../../simulator/pacedSource.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard demo [--duration 30s] [--speed 5] [--seed 1]   (npm start -- ...)
+const DEFAULT_PORT = 8080;
+
+const help = `Usage: flowguard demo [--duration 30s] [--speed 5] [--seed 1] [--port 8080] [--tokens FILE]
+                     [--audit FILE]   (npm start -- ...)
 
 The embedded demo: a seeded market simulator (3 symbols on 2 venues, with a pump injected on
 SOLUSDT at venue-a) runs through the whole pipeline into the in-process reference engine.
 Prints alerts and circuit-breaker commands with their evidence, each engine acknowledgement with
 the halt latency, and a summary at the end. No services needed.
 
+The risk-desk page and its API are served on http://127.0.0.1:PORT/ (docs/risk-desk.md). Without
+--tokens, three tokens (viewer, operator, admin) are made up at start and printed: paste the
+operator's into the page to resume a halt.
+
 Options:
   --duration D   stop after D of wall time (default: run until Ctrl-C)
   --speed N      event time runs N times faster than the wall clock (default 5)
   --seed N       simulator seed (default 1)
+  --port N       port of the risk desk (default ${DEFAULT_PORT}, or none if that one is busy; 0: any free port)
+  --host H       address to listen on (default 127.0.0.1)
+  --tokens FILE  API tokens as JSON: {"tokens": [{"user": "ann", "role": "operator", "token": "..."}],
+                 "anonymous": "viewer" | "none"}
+  --audit FILE   also seal every halt and resume request of the desk into this hash-chained audit
+                 file (flowguard audit verify FILE checks it); they are printed either way
 
-Example:
-  npm start -- --duration 30s`;
+Examples:
+  npm start -- --duration 30s
+  npm start -- --port 8080 --tokens ./config/tokens.json
+  npx flowguard demo --speed 10 --port 0`;
+
+/** Access control of the demo: the --tokens file, or three fresh tokens to print. */
+function demoAccess(file: string | undefined): { access: AccessConfig; made: boolean } {
+  if (file === undefined) {
+    const token = () => randomBytes(18).toString('hex');
+    return {
+      made: true,
+      access: AccessConfig.parse({
+        tokens: [
+          { user: 'desk-viewer', role: 'viewer', token: token() },
+          { user: 'desk-operator', role: 'operator', token: token() },
+          { user: 'desk-admin', role: 'admin', token: token() },
+        ],
+      }),
+    };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`--tokens ${file}: cannot read it as JSON (${(err as Error).message})`);
+  }
+  const r = AccessConfig.safeParse(raw);
+  if (!r.success)
+    throw new ConfigError(
+      `--tokens ${file}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return { access: r.data, made: false };
+}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -34,6 +86,10 @@ export const demoCommand: Command = {
         duration: { type: 'string' },
         speed: { type: 'string', default: '5' },
         seed: { type: 'string', default: '1' },
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        tokens: { type: 'string' },
+        audit: { type: 'string' },
       },
     });
     const durationMs = values.duration ? parseDuration(values.duration, '--duration') : Infinity;
@@ -41,6 +97,10 @@ export const demoCommand: Command = {
     const seed = Number(values.seed);
     if (!(speed > 0)) throw new ConfigError(`--speed must be a positive number, got '${values.speed}'`);
     if (!Number.isInteger(seed)) throw new ConfigError(`--seed must be an integer, got '${values.seed}'`);
+    const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+      throw new ConfigError(`--port must be a port number 0..65535, got '${values.port}'`);
+    const { access, made } = demoAccess(values.tokens);
 
     const config = Config.parse({});
     const pump = {
@@ -61,11 +121,21 @@ export const demoCommand: Command = {
         onEvent: (e) => {
           if (e.type === 'order' && e.action === 'new')
             rt.engine.submitOrder({ venue: e.venue, symbol: e.symbol, account: e.account });
+          desk.observeEvent(e);
         },
       }),
       config,
       { alerts: [consoleSink(formatAlert)] },
     );
+    let running = true;
+    const printed = new MemoryAuditLog(10_000, (e) => console.log(formatAuditEntry(e)));
+    const chain = values.audit !== undefined ? auditLog({ path: values.audit }) : undefined;
+    const desk = embeddedDesk(rt, {
+      config,
+      access,
+      audit: chain ? chainedAudit(chain, printed) : printed,
+      running: () => running,
+    });
     rt.acks.subscribe(({ value: r }) => {
       const a = r.ack;
       console.log(formatCommand(r.delivery.command));
@@ -78,10 +148,33 @@ export const demoCommand: Command = {
       `flowguard demo: seed ${seed}, speed ${speed}x, ${Number.isFinite(durationMs) ? `${durationMs / 1000} s` : 'until Ctrl-C'}; ` +
         `a pump on SOLUSDT at venue-a starts ${pump.startMs / 1000} s into event time.\n`,
     );
+    let server: RiskDesk | undefined;
+    try {
+      server = await startRiskDesk(desk.deps, { port, host: values.host });
+    } catch (err) {
+      // The default port being taken must not stop the demo; a port asked for must.
+      if (!(err instanceof ServiceError) || values.port !== undefined) throw err;
+      console.log(`risk desk: not served, ${err.message}\n`);
+    }
+    if (server) {
+      console.log(`risk desk: ${server.url}`);
+      if (made) {
+        console.log('  tokens for this run (paste one into the page; operators can halt and resume):');
+        for (const t of access.tokens) console.log(`    ${t.role.padEnd(8)} ${t.user.padEnd(13)} ${t.token}`);
+      } else console.log(`  ${access.tokens.length} token(s) from ${values.tokens}`);
+      console.log('');
+    }
     const stop = () => process.kill(process.pid, 'SIGTERM');
     process.once('SIGINT', stop);
-    await rt.run();
-    process.off('SIGINT', stop);
+    try {
+      await rt.run();
+    } finally {
+      running = false;
+      process.off('SIGINT', stop);
+      desk.stop();
+      await server?.close();
+      await chain?.close();
+    }
 
     const byAction: Record<string, number> = {};
     for (const c of rt.commands.values()) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
