@@ -29,4 +29,5 @@ export const commands: readonly Command[] = [
   pumpsCommand,
   trainCommand,
   auditCommand,
+  (await import('./iforest.ts')).iforestCommand,
 ];

@@ -1,0 +1,333 @@
+/**
+ * Compiles a fitted isolation forest into a small WebAssembly scoring kernel.
+ *
+ * Why: walking a tree is a chain of dependent, unpredictable comparisons. Branchy code loses
+ * ~15 cycles per mispredicted node; the kernel instead (1) lays every tree out as a complete binary
+ * tree of depth D in heap order (children of h at 2h+1 and 2h+2; a leaf shallower than D is padded
+ * with +Infinity thresholds that always go left, and its value copied to every bottom slot under
+ * it), so a step is `h = 2h + 1 + (x[feature[h]] > threshold[h])` with no branch and no child
+ * pointers to load; (2) walks 8 independent paths at once (8 rows through one tree in `batch`, one
+ * row through 8 trees in `single`) so that the CPU overlaps their load latencies; (3) is WebAssembly
+ * so that loads carry no bounds checks and the layout's addresses are immediate operands.
+ * Measured on http (3 features, 100 trees): ~1.4M rows/s against ~0.25M for the plain pointer
+ * walk in JavaScript and ~0.65M for the same heap walk in JavaScript.
+ *
+ * Sums are accumulated in tree order, exactly as the JavaScript walk does, so both give bit-identical
+ * scores. Rows containing NaN are not handled here (NaN must follow the node's larger child, which
+ * the heap layout does not record): callers route them to the pointer walk.
+ */
+import type { ForestArrays } from './isolationForest.ts';
+
+/** Scores rows with a compiled forest; path-length sums, not yet turned into scores. */
+export interface ForestKernel {
+  /** Writes the summed path length of rows [start, end) of row-major `data` into `out[start..end)`. */
+  pathSums(data: Float64Array, start: number, end: number, out: Float64Array): void;
+  /** Summed path length of one row. */
+  rowSum(x: ArrayLike<number>): number;
+}
+
+/** Paths walked side by side; 8 keeps every path's node index in a register on x86-64. */
+const LANES = 8;
+/** Heap layouts above this size fall back to the pointer walk (deep, sparse trees). */
+const MAX_LAYOUT_BYTES = 64 << 20;
+/**
+ * Compiled modules by layout shape. The code depends only on (trees, depth, dims), not on the
+ * forest's contents, so refits and other seeds reuse it and pay only for instantiation.
+ */
+const modules = new Map<string, WebAssembly.Module>();
+const MAX_MODULES = 16;
+
+function moduleFor(L: Layout): WebAssembly.Module {
+  const key = `${L.trees}:${L.depth}:${L.dims}`;
+  let mod = modules.get(key);
+  if (!mod) {
+    mod = new WebAssembly.Module(encodeModule(L));
+    if (modules.size >= MAX_MODULES) modules.delete(modules.keys().next().value!);
+    modules.set(key, mod);
+  }
+  return mod;
+}
+
+// A minimal WebAssembly encoder: just the opcodes the two kernels use.
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  get: 0x20,
+  set: 0x21,
+  tee: 0x22,
+  i32Load8U: 0x2d,
+  f64Load: 0x2b,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  f64Const: 0x44,
+  i32GeS: 0x4e,
+  i32GtS: 0x4a,
+  f64Gt: 0x64,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  f64Add: 0xa0,
+  void: 0x40,
+  i32: 0x7f,
+  f64: 0x7c,
+} as const;
+
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const get = (i: number): number[] => [OP.get, ...uleb(i)];
+const set = (i: number): number[] => [OP.set, ...uleb(i)];
+const i32 = (v: number): number[] => [OP.i32Const, ...sleb(v)];
+/** f64.load with a constant byte offset added to the address on the stack. */
+const f64Load = (offset: number): number[] => [OP.f64Load, 3, ...uleb(offset)];
+const u8Load = (offset: number): number[] => [OP.i32Load8U, 0, ...uleb(offset)];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+
+interface Layout {
+  trees: number;
+  depth: number;
+  dims: number;
+  /** Byte offsets in the kernel's memory. */
+  thr: number;
+  leaf: number;
+  rows: number;
+  acc: number;
+  feat: number;
+  /** Rows per `batch` call. */
+  block: number;
+  bytes: number;
+}
+
+/**
+ * One step of a path: n = 2n + k + (x[feat[n]] > thr[n]). `n` is the node's index across the
+ * whole forest and k = 1 - (first index of its tree), so the tree's local heap rule holds.
+ */
+function step(n: number, k: number[], xBase: number[], xOffset: number, L: Layout): number[] {
+  return [
+    ...get(n), ...i32(1), OP.i32Shl, ...k, OP.i32Add,
+    ...xBase, ...get(n), ...u8Load(L.feat), ...i32(3), OP.i32Shl, OP.i32Add, ...f64Load(L.rows + xOffset),
+    ...get(n), ...i32(3), OP.i32Shl, ...f64Load(L.thr),
+    OP.f64Gt, OP.i32Add, ...set(n),
+  ]; // prettier-ignore
+}
+
+/**
+ * `batch(nrows)`: for each tree, rows in groups of 8, then the remainder one by one;
+ * acc[r] += leaf value. Locals: 0 nrows, 1 t, 2 k (= 1 - t·I), 3 r, 4 rowByte, 5.. lanes.
+ */
+function batchBody(L: Layout): number[] {
+  const I = 2 ** L.depth - 1;
+  const stride = L.dims * 8;
+  const [NROWS, T, K, R, RB] = [0, 1, 2, 3, 4];
+  const lanes = Array.from({ length: LANES }, (_, i) => 5 + i);
+  const walk = (count: number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) out.push(...get(T), ...i32(I), OP.i32Mul, ...set(lanes[i]!));
+    for (let level = 0; level < L.depth; level++) {
+      for (let i = 0; i < count; i++) out.push(...step(lanes[i]!, get(K), get(RB), i * stride, L));
+    }
+    for (let i = 0; i < count; i++) {
+      // acc[r + i] += leaf[n + t - I]
+      const accAddr = [...get(R), ...i32(3), OP.i32Shl];
+      out.push(...accAddr, ...accAddr, ...f64Load(L.acc + i * 8));
+      out.push(...get(lanes[i]!), ...get(T), OP.i32Add, ...i32(3), OP.i32Shl, ...f64Load(L.leaf - I * 8));
+      out.push(OP.f64Add, OP.f64Store, 3, ...uleb(L.acc + i * 8));
+    }
+    return out;
+  };
+  const rowLoop = (count: number): number[] => [
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(R), ...i32(count), OP.i32Add, ...get(NROWS), OP.i32GtS, OP.brIf, 1,
+    ...get(R), ...i32(stride), OP.i32Mul, ...set(RB),
+    ...walk(count),
+    ...get(R), ...i32(count), OP.i32Add, ...set(R),
+    OP.br, 0, OP.end, OP.end,
+  ]; // prettier-ignore
+  const body = [
+    ...i32(0), ...set(T),
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(T), ...i32(L.trees), OP.i32GeS, OP.brIf, 1,
+    ...i32(1), ...get(T), ...i32(I), OP.i32Mul, OP.i32Sub, ...set(K),
+    ...i32(0), ...set(R),
+    ...rowLoop(LANES),
+    ...rowLoop(1),
+    ...get(T), ...i32(1), OP.i32Add, ...set(T),
+    OP.br, 0, OP.end, OP.end,
+  ]; // prettier-ignore
+  return [...uleb(1), ...uleb(4 + LANES), OP.i32, ...body, OP.end];
+}
+
+/**
+ * `single()`: the row at `rows`, trees in groups of 8 (lane i walks tree t + i), then the
+ * remaining trees one by one; returns the sum. Locals: 0 t, 1 k, 2.. lanes, then one f64 sum.
+ */
+function singleBody(L: Layout): number[] {
+  const I = 2 ** L.depth - 1;
+  const [T, K] = [0, 1];
+  const lanes = Array.from({ length: LANES }, (_, i) => 2 + i);
+  const SUM = 2 + LANES;
+  const walk = (count: number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++)
+      out.push(...get(T), ...i32(i), OP.i32Add, ...i32(I), OP.i32Mul, ...set(lanes[i]!));
+    for (let level = 0; level < L.depth; level++) {
+      for (let i = 0; i < count; i++)
+        out.push(...step(lanes[i]!, [...get(K), ...i32(-i * I), OP.i32Add], i32(0), 0, L));
+    }
+    for (let i = 0; i < count; i++) {
+      // sum += leaf[n + (t + i) - I], in tree order
+      out.push(...get(SUM), ...get(lanes[i]!), ...get(T), OP.i32Add, ...i32(3), OP.i32Shl);
+      out.push(...f64Load(L.leaf + (i - I) * 8), OP.f64Add, ...set(SUM));
+    }
+    return out;
+  };
+  const treeLoop = (count: number): number[] => [
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(T), ...i32(count), OP.i32Add, ...i32(L.trees), OP.i32GtS, OP.brIf, 1,
+    ...i32(1), ...get(T), ...i32(I), OP.i32Mul, OP.i32Sub, ...set(K),
+    ...walk(count),
+    ...get(T), ...i32(count), OP.i32Add, ...set(T),
+    OP.br, 0, OP.end, OP.end,
+  ]; // prettier-ignore
+  const body = [
+    OP.f64Const, 0, 0, 0, 0, 0, 0, 0, 0, ...set(SUM),
+    ...i32(0), ...set(T),
+    ...treeLoop(LANES),
+    ...treeLoop(1),
+    ...get(SUM),
+  ]; // prettier-ignore
+  return [...uleb(2), ...uleb(2 + LANES), OP.i32, 1, OP.f64, ...body, OP.end];
+}
+
+function encodeModule(L: Layout): Uint8Array<ArrayBuffer> {
+  const pages = Math.ceil(L.bytes / 65536);
+  const batch = batchBody(L);
+  const single = singleBody(L);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [2, 0x60, 1, OP.i32, 0, 0x60, 0, 1, OP.f64]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(pages)]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name('batch'), 0x00, 0, ...name('single'), 0x00, 1]),
+    ...section(10, [2, ...uleb(batch.length), ...batch, ...uleb(single.length), ...single]),
+  ]); // prettier-ignore
+}
+
+function maxDepth(a: ForestArrays): number {
+  const depth = new Int32Array(a.feature.length);
+  let max = 0;
+  for (let n = 0; n < a.feature.length; n++) {
+    if (a.feature[n]! >= 0) {
+      depth[a.left[n]!] = depth[n]! + 1;
+      depth[a.right[n]!] = depth[n]! + 1;
+      if (depth[n]! + 1 > max) max = depth[n]! + 1;
+    }
+  }
+  return max;
+}
+
+/**
+ * Compiles `arrays` (with per-node leaf values) for rows of `dims` features; undefined when the
+ * kernel does not apply (WebAssembly unavailable, more than 256 features, single-leaf trees, or a
+ * heap layout above 64 MiB) and the caller keeps the pointer walk.
+ */
+export function compileForestKernel(
+  arrays: ForestArrays,
+  leafValue: Float64Array,
+  dims: number,
+): ForestKernel | undefined {
+  if (typeof WebAssembly !== 'object' || dims > 256 || dims < 1) return undefined;
+  const trees = arrays.roots.length;
+  const depth = maxDepth(arrays);
+  if (depth === 0) return undefined;
+  const I = 2 ** depth - 1;
+  const leaves = I + 1;
+  const block = Math.max(LANES, Math.min(4096, Math.floor(131072 / (dims * 8 * LANES)) * LANES));
+  const thr = 0;
+  const leaf = thr + trees * I * 8;
+  const rows = leaf + trees * leaves * 8;
+  const acc = rows + block * dims * 8;
+  const feat = acc + block * 8;
+  const bytes = feat + trees * I;
+  if (bytes > MAX_LAYOUT_BYTES) return undefined;
+  const L: Layout = { trees, depth, dims, thr, leaf, rows, acc, feat, block, bytes };
+
+  let batch: (n: number) => void;
+  let single: () => number;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    const instance = new WebAssembly.Instance(moduleFor(L), { env: { memory } });
+    batch = instance.exports.batch as (n: number) => void;
+    single = instance.exports.single as () => number;
+  } catch {
+    return undefined;
+  }
+  const buffer = memory.buffer;
+  const thrView = new Float64Array(buffer, thr, trees * I).fill(Infinity);
+  const leafView = new Float64Array(buffer, leaf, trees * leaves);
+  const rowsView = new Float64Array(buffer, rows, block * dims);
+  const accView = new Float64Array(buffer, acc, block);
+  const featView = new Uint8Array(buffer, feat, trees * I);
+
+  // Heap slot h of tree t <- pointer node `src`; below a leaf every slot repeats that leaf.
+  const place = (t: number, src: number, h: number, level: number): void => {
+    if (level === depth) {
+      leafView[t * leaves + h - I] = leafValue[src]!;
+      return;
+    }
+    const f = arrays.feature[src]!;
+    if (f >= 0) {
+      featView[t * I + h] = f;
+      thrView[t * I + h] = arrays.threshold[src]!;
+      place(t, arrays.left[src]!, 2 * h + 1, level + 1);
+      place(t, arrays.right[src]!, 2 * h + 2, level + 1);
+    } else {
+      place(t, src, 2 * h + 1, level + 1);
+      place(t, src, 2 * h + 2, level + 1);
+    }
+  };
+  for (let t = 0; t < trees; t++) place(t, arrays.roots[t]!, 0, 0);
+
+  return {
+    pathSums(data, start, end, out) {
+      for (let s = start; s < end; s += block) {
+        const n = Math.min(block, end - s);
+        rowsView.set(data.subarray(s * dims, (s + n) * dims));
+        accView.fill(0, 0, n);
+        batch(n);
+        out.set(accView.subarray(0, n), s);
+      }
+    },
+    rowSum(x) {
+      for (let j = 0; j < dims; j++) rowsView[j] = x[j]!;
+      return single();
+    },
+  };
+}
