@@ -54,6 +54,22 @@ rows by default; at the bound the oldest row goes first and the state counts it 
   leg B is the spot market) and different assets on one venue (cross-asset), samples both legs
   on a 500 ms event-time grid once the watermark (newest time - allowed lateness, 2 s) has
   passed, and feeds each pair's features; it returns one frame per pair and tick.
+- Idle keys: \`KeyStore\` keeps per-key state in order of each key's newest event and drops keys
+  idle for a given span of event time (or beyond a key budget); the cross-asset stage drops idle
+  legs and their pairs itself. \`npx tsx bench/features.ts\` (with \`node --expose-gc --import tsx\`
+  for exact sizes) prints updates per second and bytes of state per key for 10,000 keys.
+
+## Limits
+- \`order_arrival_rate\`, \`cancel_rate\` and \`order_distance_from_mid\` need the venue's own order
+  entries and stay undefined on public feeds; \`cancel_to_trade\` and \`order_to_trade\` are 0 there,
+  and \`wash_trade_share\` is 0 because public trades name no accounts.
+- \`mid_return\` and \`realized_volatility\` follow the fair price forward in event time and skip a
+  late book change; every other windowed or decaying feature places late events by their time.
+- Address exposure is as of the key's latest event: a label or a transfer elsewhere in the graph
+  reaches a key's \`address_risk\` and \`flagged_hops\` at its next event. With several instances,
+  each graph holds the transfers of its own partitions: direct (one-hop) exposure is exact, since
+  a transfer reaches both its addresses' partitions; longer paths through another instance's
+  addresses are missed.
 `;
 
 /** The catalogue as the Markdown of docs/features.md. */

@@ -47,6 +47,7 @@ export {
   type RiskListSources,
 } from './onchain/riskListLoader.ts';
 export { createOnchainFeatures } from './onchain/onchainFeatures.ts';
+export { KeyStore } from './keyStore.ts';
 
 /** Per venue-symbol features of the order flow and the book, in catalogue order. */
 export const orderFlowFeatures: readonly Feature[] = [
