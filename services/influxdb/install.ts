@@ -22,7 +22,7 @@ export async function installInfluxd(settings: ServicesSettings): Promise<string
   const prefix = join(settings.cacheDir, 'influxdb', settings.influxdb.version);
   const started = Date.now();
   onProgress(
-    `[influxdb] installing InfluxDB ${settings.influxdb.version}: building influxd and the Flux library from source (Go + cargo); expect 15-30 minutes on 2 cores`,
+    `[influxdb] installing InfluxDB ${settings.influxdb.version}: building influxd and the Flux library from source (Go + cargo); expect 15-40 minutes on 2 cores`,
   );
   await runTool('bash', [buildScript, settings.influxdb.version, prefix], {
     logFile: join(prefix, 'build.log'),
