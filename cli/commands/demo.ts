@@ -7,6 +7,8 @@ import { embeddedRuntime } from '../../pipelines/embedded.ts';
 import { Config } from '../../schemas/config.ts';
 import { AccessConfig } from '../../server/accessConfig.ts';
 import { auditLog } from '../../audit/index.ts';
+import { observeStageLatency } from '../../core/metrics.ts';
+import { COMMAND_PATH } from '../../core/stageLatency.ts';
 import { formatAuditEntry, MemoryAuditLog } from '../../server/audit.ts';
 import { chainedAudit } from '../../server/chainedAudit.ts';
 import { embeddedDesk } from '../../server/embeddedDesk.ts';
@@ -23,8 +25,11 @@ const help = `Usage: flowguard demo [--duration 30s] [--speed 5] [--seed 1] [--p
 
 The embedded demo: a seeded market simulator (3 symbols on 2 venues, with a pump injected on
 SOLUSDT at venue-a) runs through the whole pipeline into the in-process reference engine.
-Prints alerts and circuit-breaker commands with their evidence, each engine acknowledgement with
-the halt latency, and a summary at the end. No services needed.
+Prints alerts and circuit-breaker commands with their evidence (throttle, reduce-only, halt as
+the score rises), each engine acknowledgement with the halt latency, stale-feed alerts, the engine's
+dead-man switch (heartbeats every second; safe mode if they stop), and a summary with the latency of
+every stage from event arrival to engine ack. Every decision is sealed into a hash-chained audit
+file. No services needed.
 
 The risk-desk page and its API are served on http://127.0.0.1:PORT/ (docs/risk-desk.md). Without
 --tokens, three tokens (viewer, operator, admin) are made up at start and printed: paste the
@@ -38,8 +43,11 @@ Options:
   --host H       address to listen on (default 127.0.0.1)
   --tokens FILE  API tokens as JSON: {"tokens": [{"user": "ann", "role": "operator", "token": "..."}],
                  "anonymous": "viewer" | "none"}
-  --audit FILE   also seal every halt and resume request of the desk into this hash-chained audit
-                 file (flowguard audit verify FILE checks it); they are printed either way
+  --audit FILE   the hash-chained audit trail: every alert, command, engine ack, safe-mode change
+                 and desk request (default out/audit.jsonl, continued across runs; 'none' for no
+                 file). flowguard audit verify FILE checks it
+  --heartbeats-for D  stop the pipeline's heartbeats after D of wall time, as a hung pipeline
+                 would: the engine's dead-man switch puts all trading in safe mode
 
 Examples:
   npm start -- --duration 30s
@@ -90,6 +98,7 @@ export const demoCommand: Command = {
         host: { type: 'string', default: '127.0.0.1' },
         tokens: { type: 'string' },
         audit: { type: 'string' },
+        'heartbeats-for': { type: 'string' },
       },
     });
     const durationMs = values.duration ? parseDuration(values.duration, '--duration') : Infinity;
@@ -113,6 +122,8 @@ export const demoCommand: Command = {
       intensity: 12,
     } as const;
     const events = simulateMarket({ seed, startTime: Date.now(), manipulations: [pump] });
+    const auditPath = values.audit ?? 'out/audit.jsonl';
+    const chain = auditPath !== 'none' ? auditLog({ path: auditPath }) : undefined;
     const rt = embeddedRuntime(
       pacedSource(events, {
         speed,
@@ -125,11 +136,17 @@ export const demoCommand: Command = {
         },
       }),
       config,
-      { alerts: [consoleSink(formatAlert)] },
+      {
+        alerts: [consoleSink(formatAlert)],
+        audit: chain,
+        onStageSample: observeStageLatency,
+        ...(values['heartbeats-for'] !== undefined
+          ? { heartbeatsForMs: parseDuration(values['heartbeats-for'], '--heartbeats-for') }
+          : {}),
+      },
     );
     let running = true;
     const printed = new MemoryAuditLog(10_000, (e) => console.log(formatAuditEntry(e)));
-    const chain = values.audit !== undefined ? auditLog({ path: values.audit }) : undefined;
     const desk = embeddedDesk(rt, {
       config,
       access,
@@ -144,6 +161,20 @@ export const demoCommand: Command = {
           `${r.delivery.command.action.toLowerCase()} latency ${r.latencyMs.toFixed(2)} ms from event arrival to ack`,
       );
     });
+    rt.safeMode.subscribe(({ value: e }) =>
+      console.log(
+        e.entered
+          ? `ENGINE SAFE MODE: ${e.mode.action} on all trading: ${e.mode.reason}`
+          : `engine left safe mode on an explicit global resume`,
+      ),
+    );
+    const link = config.policy.engine;
+    console.log(
+      `engine dead-man switch: heartbeats every ${link.heartbeatIntervalMs / 1000} s; ${link.safeMode} everywhere after ${link.deadManMs / 1000} s without one. ` +
+        `Stale feeds: scan every ${config.policy.staleScanMs / 1000} s, flag after ${config.policy.staleAfterMs / 1000} s of silence.`,
+    );
+    if (chain)
+      console.log(`audit trail: ${auditPath} (check it with: npx flowguard audit verify ${auditPath})`);
     console.log(
       `flowguard demo: seed ${seed}, speed ${speed}x, ${Number.isFinite(durationMs) ? `${durationMs / 1000} s` : 'until Ctrl-C'}; ` +
         `a pump on SOLUSDT at venue-a starts ${pump.startMs / 1000} s into event time.\n`,
@@ -193,6 +224,18 @@ export const demoCommand: Command = {
         : 'no halt was issued',
     );
     console.log(`restrictions in force at the end: ${active.length ? active.join(', ') : 'none'}`);
+    const st = rt.stages.summary();
+    const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+    console.log(
+      `latency by stage, p50/p99 ms: ${COMMAND_PATH.filter((k) => st[k].count > 0)
+        .map((k) => `${k} ${fmt(st[k].p50Ms)}/${fmt(st[k].p99Ms)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `dead-man switch: ${rt.heartbeats.sent} heartbeats sent, ${rt.heartbeats.rejected} refused; safe mode ${rt.safeMode.size > 0 ? `entered ${rt.safeMode.values().filter((e) => e.entered).length} time(s)` : 'never entered'}`,
+    );
+    const head = chain?.head();
+    if (head) console.log(`audit trail: ${auditPath}, ${head.seq} line(s), head ${head.hash.slice(0, 16)}…`);
     return 0;
   },
 };
