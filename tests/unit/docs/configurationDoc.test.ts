@@ -16,3 +16,11 @@ describe('docs - configuration reference', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('deploy - example configuration', () => {
+  it('deploy/flowguard.json (read by docker-compose) is a valid configuration', async () => {
+    const { loadConfig } = await import('../../../core/loadConfig.ts');
+    const config = loadConfig(join(import.meta.dirname, '..', '..', '..', 'deploy', 'flowguard.json'), {});
+    expect(config.kafka.groupId).toBe('flowguard-pipeline');
+  });
+});
