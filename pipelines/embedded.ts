@@ -125,6 +125,8 @@ export function embeddedRuntime(
     stages.record('engine-apply', r.ack.applyMs ?? 0);
     stages.record('event-to-ack', r.latencyMs);
     acks.write([r]);
+    // Audited once the engine has it: the file write must not delay the halt.
+    record(commandEntry(r.delivery.command));
     record(ackEntry(r));
   });
   // The engine is served first; produce is the time from the policy's decision to the engine.
@@ -132,7 +134,6 @@ export function embeddedRuntime(
     name: toEngine.name,
     write(batch) {
       stages.record('produce', performance.now() - stages.lastMark);
-      for (const d of batch) record(commandEntry(d.command));
       toEngine.write(batch);
     },
     flush: () => toEngine.flush(),
