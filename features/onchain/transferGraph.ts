@@ -11,6 +11,10 @@ interface Node {
   w: number;
   ex: boolean;
   seen: number;
+  /** Highest weight among the counterparties, valid while the book's version is `nwAt` and not `dirty`. */
+  nw: number;
+  nwAt: number;
+  dirty: boolean;
 }
 
 export interface TransferGraphOptions {
@@ -94,7 +98,7 @@ export class TransferGraph {
   private touch(a: string): Node {
     let n = this.nodes.get(a);
     if (n) this.nodes.delete(a);
-    else n = { nbrs: [], next: 0, stamp: 0, w: 0, ex: false, seen: -1 };
+    else n = { nbrs: [], next: 0, stamp: 0, w: 0, ex: false, seen: -1, nw: 0, nwAt: -1, dirty: true };
     this.nodes.set(a, n);
     return n;
   }
@@ -119,6 +123,7 @@ export class TransferGraph {
     if (!start) return this.hops;
     // An exchange's own counterparties count, but the search goes no further through it.
     const reach = book.isExchange(address) ? 1 : this.maxHops;
+    if (reach <= 2) return this.twoHops(start, reach);
     const stamp = ++this.stamp;
     start.stamp = stamp;
     const q = this.queue;
@@ -139,12 +144,7 @@ export class TransferGraph {
         if (nn) {
           if (nn.stamp === stamp) continue;
           nn.stamp = stamp;
-          if (nn.seen !== book.version) {
-            nn.w = book.weight(nb);
-            nn.ex = book.isExchange(nb);
-            nn.seen = book.version;
-          }
-          w = nn.w;
+          w = this.weightOf(nn, nb);
           ex = nn.ex;
         } else {
           w = book.weight(nb);
@@ -159,6 +159,52 @@ export class TransferGraph {
       }
     }
     return this.hops;
+  }
+
+  /**
+   * The same search for up to two hops in O(maxNeighbors): the second hop is read from each
+   * counterparty's cached highest counterparty weight (recomputed when its ring or the book
+   * changed), instead of visiting maxNeighbors^2 addresses.
+   */
+  private twoHops(start: Node, reach: number): number {
+    const d1 = this.decay;
+    const d2 = d1 * d1;
+    for (const nb of start.nbrs) {
+      const nn = this.nodes.get(nb);
+      const w = nn ? this.weightOf(nn, nb) : this.book.weight(nb);
+      if (w * d1 > this.risk) this.risk = w * d1;
+      if (w >= FLAGGED_WEIGHT && this.hops > 1) this.hops = 1;
+      if (reach < 2 || !nn || nn.ex) continue;
+      const m = this.neighbourMax(nn);
+      if (m * d2 > this.risk) this.risk = m * d2;
+      if (m >= FLAGGED_WEIGHT && this.hops > 2) this.hops = 2;
+    }
+    return this.hops;
+  }
+
+  /** A node's weight (and exchange flag) from the book, cached per book version. */
+  private weightOf(n: Node, address: string): number {
+    if (n.seen !== this.book.version) {
+      n.w = this.book.weight(address);
+      n.ex = this.book.isExchange(address);
+      n.seen = this.book.version;
+    }
+    return n.w;
+  }
+
+  private neighbourMax(n: Node): number {
+    if (n.dirty || n.nwAt !== this.book.version) {
+      let m = 0;
+      for (const x of n.nbrs) {
+        const nx = this.nodes.get(x);
+        const w = nx ? this.weightOf(nx, x) : this.book.weight(x);
+        if (w > m) m = w;
+      }
+      n.nw = m;
+      n.nwAt = this.book.version;
+      n.dirty = false;
+    }
+    return n.nw;
   }
 
   /** Forgets every node (the stream's history), keeping the options. */
@@ -194,6 +240,7 @@ export class TransferGraph {
 /** Adds a counterparty unless known; a full ring overwrites its oldest. */
 function link(n: Node, other: string, max: number): void {
   if (n.nbrs.includes(other)) return;
+  n.dirty = true;
   if (n.nbrs.length < max) n.nbrs.push(other);
   else {
     n.nbrs[n.next] = other;

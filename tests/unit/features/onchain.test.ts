@@ -11,6 +11,7 @@ import { CATEGORY_BIT } from '../../../features/onchain/riskCategories.ts';
 import { loadRiskLists, watchRiskLists } from '../../../features/onchain/riskListLoader.ts';
 import { TransferGraph } from '../../../features/onchain/transferGraph.ts';
 import { whaleTransferVolume } from '../../../features/onchain/whaleTransferVolume.ts';
+import { createRng } from '../../../core/rng.ts';
 import type { AddressLabel, Transfer } from '../../../schemas/onchain.ts';
 
 const tx = (i: number, from: string, to: string, amount = 1): Transfer => ({
@@ -169,3 +170,62 @@ describe('onchain/riskListLoader - lists from files, refreshed without a restart
     }
   });
 });
+
+describe('onchain/transferGraph - the two-hop shortcut equals the breadth-first search', () => {
+  it('gives the same hops and risk on random graphs with overwritten rings and list changes', () => {
+    const rng = createRng(21);
+    for (let run = 0; run < 30; run++) {
+      const rb = new AddressRiskBook();
+      const fast = new TransferGraph(rb, { maxHops: 2, maxNeighbors: 3, maxNodes: 25 });
+      const full = new TransferGraph(rb, { maxHops: 3, maxNeighbors: 3, maxNodes: 25 });
+      const cats = [
+        CATEGORY_BIT.sanctioned,
+        CATEGORY_BIT.phishing,
+        CATEGORY_BIT.exchange,
+        CATEGORY_BIT.mixer,
+      ];
+      for (let i = 0; i < 200; i++) {
+        const a = `a${rng.int(30)}`;
+        const b = `a${rng.int(30)}`;
+        fast.addTransfer(String(i), a, b);
+        full.addTransfer(String(i), a, b);
+        if (rng.next() < 0.05) rb.applyLabel({ address: `a${rng.int(30)}`, category: 'phishing' });
+        if (rng.next() < 0.02)
+          rb.replace(
+            new Map(
+              Array.from({ length: 5 }, () => [`a${rng.int(30)}`, cats[rng.int(4)]!] as [string, number]),
+            ),
+          );
+        for (const x of [a, b]) {
+          const h = fast.exposure(x);
+          // The three-hop search, read at two hops: same minimum hops within 2 and same risk.
+          full.exposure(x);
+          const want = full.hops <= 2 ? full.hops : Infinity;
+          expect(h).toBe(want);
+          expect(fast.risk).toBeCloseTo(bfs(full, x), 12);
+        }
+      }
+    }
+  });
+});
+
+/** Max weight * 0.5^hops over addresses within two hops (one from an exchange), searched naively. */
+function bfs(g: TransferGraph, x: string): number {
+  const adj = new Map(g.toJSON());
+  let risk = g.book.weight(x);
+  const seen = new Set([x]);
+  let frontier = adj.has(x) ? [x] : [];
+  const reach = g.book.isExchange(x) ? 1 : 2;
+  for (let h = 1; h <= reach; h++) {
+    const next: string[] = [];
+    for (const a of frontier)
+      for (const b of adj.get(a) ?? []) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        risk = Math.max(risk, g.book.weight(b) * Math.pow(0.5, h));
+        if (adj.has(b) && !g.book.isExchange(b)) next.push(b);
+      }
+    frontier = next;
+  }
+  return risk;
+}

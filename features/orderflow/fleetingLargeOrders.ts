@@ -1,0 +1,124 @@
+import type { Feature, FeatureState } from '../feature.ts';
+import type { BookView } from '../book/orderBook.ts';
+import { DecayingSum } from '../stats/decayingSum.ts';
+
+type Params = {
+  halfLifeMs: number;
+  /** An order is large from this many times the depth of the top `levels` levels on its side. */
+  multiple: number;
+  levels: number;
+  /** Near the touch: within this many basis points of the same side's best price. */
+  nearBps: number;
+  /** Cancelled within this long after placement, with nothing filled at its price. */
+  maxLifeMs: number;
+  /** Count only orders whose account traded on the other side while they were displayed. */
+  requireOpposite: number;
+  /** Candidates tracked per key (oldest dropped first). */
+  maxTracked: number;
+};
+
+interface Candidate {
+  readonly t: number;
+  readonly account: string;
+  readonly side: 'buy' | 'sell';
+  readonly price: number;
+  filled: boolean;
+  opposite: boolean;
+}
+
+/**
+ * Orders that dwarf the visible book near the touch and are pulled within seconds without
+ * trading, while their owner trades on the other side: the footprint of spoofing (show size on
+ * one side to move others, execute on the other). Counted per venue-symbol, decaying.
+ */
+export const fleetingLargeOrders: Feature<Params> = {
+  name: 'fleeting_large_orders',
+  family: 'order-flow',
+  unit: 'orders (decaying count)',
+  description:
+    'Large orders near the touch cancelled within seconds unfilled, their owner trading on the other side.',
+  formula:
+    'sum_i 0.5^((t - t_i)/h) over cancels i of orders with qty >= multiple * depth(top levels, own side), |p / best - 1| <= nearBps, life <= maxLifeMs, no fill at p, owner traded on the other side meanwhile',
+  window: 'exponential, half-life halfLifeMs (default 30 s)',
+  reveals: 'spoofing: size shown to move others, never meant to trade',
+  keyKind: 'venue-symbol',
+  inputs: ['order', 'trade'],
+  defaults: {
+    halfLifeMs: 30_000,
+    multiple: 3,
+    levels: 5,
+    nearBps: 10,
+    maxLifeMs: 10_000,
+    requireOpposite: 1,
+    maxTracked: 256,
+  },
+  create(params) {
+    const p = { ...this.defaults, ...params };
+    return state(p, new DecayingSum(p.halfLifeMs), new Map());
+  },
+  restore(json, params) {
+    const p = { ...this.defaults, ...params };
+    const j = json as { d: unknown; c: [string, Candidate][] };
+    return state(p, DecayingSum.fromJSON(p.halfLifeMs, j.d), new Map(j.c));
+  },
+};
+
+function depth(book: BookView, buy: boolean, levels: number): number {
+  let d = 0;
+  for (let i = 0; i < levels; i++) {
+    const q = buy ? book.bidQty(i) : book.askQty(i);
+    if (Number.isFinite(q)) d += q;
+  }
+  return d;
+}
+
+function state(p: Params, count: DecayingSum, open: Map<string, Candidate>): FeatureState {
+  return {
+    update({ event, book }) {
+      if (event.type === 'trade') {
+        // The resting side of a trade is the maker: a candidate of that account at that price traded.
+        const maker = event.takerSide === 'buy' ? event.sellAccount : event.buyAccount;
+        const side = event.takerSide === 'buy' ? 'sell' : 'buy';
+        if (maker === undefined) return;
+        const taker = event.takerSide === 'buy' ? event.buyAccount : event.sellAccount;
+        for (const c of open.values()) {
+          if (c.account === maker && c.side === side && c.price === event.price) c.filled = true;
+          // Trading on the other side, as maker or taker.
+          if ((c.account === maker && c.side !== side) || (c.account === taker && c.side === side))
+            c.opposite = true;
+        }
+        return;
+      }
+      if (event.type !== 'order') return;
+      const buy = event.side === 'buy';
+      if (event.action === 'new') {
+        const best = buy ? book.bidPrice(0) : book.askPrice(0);
+        const d = depth(book, buy, p.levels);
+        if (!(best > 0) || !(d > 0)) return;
+        if (event.quantity < p.multiple * d || Math.abs(event.price / best - 1) * 1e4 > p.nearBps) return;
+        open.set(event.orderId, {
+          t: event.eventTime,
+          account: event.account,
+          side: event.side,
+          price: event.price,
+          filled: false,
+          opposite: false,
+        });
+        if (open.size > p.maxTracked) open.delete(open.keys().next().value!);
+      } else if (event.action === 'cancel' || event.action === 'fill') {
+        const c = open.get(event.orderId);
+        if (!c) return;
+        open.delete(event.orderId);
+        if (
+          event.action === 'cancel' &&
+          !c.filled &&
+          (c.opposite || !p.requireOpposite) &&
+          event.eventTime - c.t <= p.maxLifeMs
+        )
+          count.add(1, event.eventTime);
+      }
+    },
+    value: () => (Number.isNaN(count.lastTime) ? 0 : count.valueAt(count.lastTime)),
+    toJSON: () => ({ d: count.toJSON(), c: [...open] }),
+  };
+}

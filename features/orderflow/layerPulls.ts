@@ -1,0 +1,75 @@
+import type { Feature, FeatureState } from '../feature.ts';
+import { DecayingSum } from '../stats/decayingSum.ts';
+
+type Params = {
+  halfLifeMs: number;
+  /** Orders of one account on one side, at distinct prices, cancelled within `pullMs` of each other. */
+  minLayers: number;
+  pullMs: number;
+  /** Orders that lived longer than this are not layers (ordinary resting liquidity). */
+  maxLifeMs: number;
+  /** Placement times remembered per key (oldest dropped first). */
+  maxTracked: number;
+};
+
+/**
+ * Layering: one account pulls a stack of orders on several price levels of one side at once,
+ * shortly after placing them. Each such pull counts once; the count decays.
+ */
+export const layerPulls: Feature<Params> = {
+  name: 'layer_pulls',
+  family: 'order-flow',
+  unit: 'pulls (decaying count)',
+  description: 'Stacks of same-side orders at several prices, placed and cancelled together by one account.',
+  formula:
+    'sum_k 0.5^((t - t_k)/h) over pulls k: >= minLayers cancels of one account and side at distinct prices within pullMs, each order younger than maxLifeMs',
+  window: 'exponential, half-life halfLifeMs (default 30 s)',
+  reveals: 'layering: a wall of orders suggesting pressure, pulled before it can trade',
+  keyKind: 'venue-symbol',
+  inputs: ['order'],
+  defaults: { halfLifeMs: 30_000, minLayers: 4, pullMs: 250, maxLifeMs: 15_000, maxTracked: 4096 },
+  create(params) {
+    const p = { ...this.defaults, ...params };
+    return state(p, new DecayingSum(p.halfLifeMs), new Map(), []);
+  },
+  restore(json, params) {
+    const p = { ...this.defaults, ...params };
+    const j = json as { d: unknown; o: [string, number][]; r: Recent[] };
+    return state(p, DecayingSum.fromJSON(p.halfLifeMs, j.d), new Map(j.o), j.r);
+  },
+};
+
+interface Recent {
+  t: number;
+  account: string;
+  side: string;
+  price: number;
+  counted: boolean;
+}
+
+function state(p: Params, count: DecayingSum, placed: Map<string, number>, recent: Recent[]): FeatureState {
+  return {
+    update({ event }) {
+      if (event.type !== 'order') return;
+      if (event.action === 'new') {
+        placed.set(event.orderId, event.eventTime);
+        if (placed.size > p.maxTracked) placed.delete(placed.keys().next().value!);
+        return;
+      }
+      if (event.action !== 'cancel') return;
+      const at = placed.get(event.orderId);
+      placed.delete(event.orderId);
+      if (at === undefined || event.eventTime - at > p.maxLifeMs) return;
+      const t = event.eventTime;
+      while (recent.length && recent[0]!.t < t - p.pullMs) recent.shift();
+      recent.push({ t, account: event.account, side: event.side, price: event.price, counted: false });
+      const same = recent.filter((r) => r.account === event.account && r.side === event.side);
+      if (new Set(same.map((r) => r.price)).size >= p.minLayers && same.every((r) => !r.counted)) {
+        for (const r of same) r.counted = true;
+        count.add(1, t);
+      }
+    },
+    value: () => (Number.isNaN(count.lastTime) ? 0 : count.valueAt(count.lastTime)),
+    toJSON: () => ({ d: count.toJSON(), o: [...placed], r: recent }),
+  };
+}
