@@ -111,6 +111,30 @@ export function embeddedDesk(
     gateway: {
       // The engine first, as for the policy's commands; then the views the page and history read.
       async deliver(command) {
+        // A person's halt or resume goes through the policy, which then holds it (manual override
+        // wins over scores and escalation) and issues the command itself; sent straight to the
+        // engine, the policy would not know and could undo it automatically.
+        const act = command.action;
+        if (
+          command.issuedBy &&
+          o.running?.() &&
+          (act === 'THROTTLE' || act === 'REDUCE_ONLY' || act === 'HALT' || act === 'RESUME')
+        ) {
+          const issued = rt.override({
+            requestId: command.commandId,
+            scope: command.scope,
+            action: act,
+            user: command.issuedBy.user,
+            why: command.issuedBy.why,
+            time: Date.now(),
+          });
+          if (issued.length === 0) return undefined; // the scope is already there: the policy now holds it
+          const ids = new Set(issued.map((c) => c.commandId));
+          const acks = rt.acks.since(0);
+          for (let i = acks.length - 1; i >= 0; i--)
+            if (ids.has(acks[i]!.value.ack.commandId)) return acks[i]!.value.ack;
+          return undefined;
+        }
         const arrivalMs = performance.now();
         const ack = rt.engine.apply(command);
         const latencyMs = performance.now() - arrivalMs;

@@ -199,11 +199,14 @@ describe('risk desk - in headless Chromium against npm start', () => {
       'the audit line of the operator resume',
     );
 
-    // The same three requests are sealed into the hash-chained audit file, which verifies.
-    const sealed = readFileSync(auditFile, 'utf8')
+    // The same three requests are sealed into the hash-chained audit file (beside the pipeline's
+    // own decisions, alerts and acks, which share the chain), and the chain verifies.
+    const lines = readFileSync(auditFile, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { action: string; data: { user: string; why?: string } });
+      .map((l) => JSON.parse(l) as { kind: string; action: string; data: { user: string; why?: string } });
+    const sealed = lines.filter((l) => l.kind === 'desk');
+    expect(lines.some((l) => l.kind === 'command' && l.action === 'HALT')).toBe(true);
     expect(sealed.map((l) => [l.data.user, l.action, l.data.why])).toEqual([
       ['anonymous', 'resume:refused', why],
       ['vera', 'resume:refused', why],
