@@ -136,8 +136,8 @@ export class IsolationForest implements Detector {
   score(x: ArrayLike<number>): number {
     this.checkRow(x);
     const kernel = this.kernel === undefined ? this.compile() : this.kernel;
-    const sum = kernel && !hasMissing(x, 0, x.length) ? kernel.rowSum(x) : this.pathSum(x, 0);
-    return Math.exp(sum * this.scale);
+    const sum = kernel && !hasMissing(x, 0, x.length) ? kernel.rowSum(x) : undefined;
+    return Math.exp((sum ?? this.pathSum(x, 0)) * this.scale);
   }
 
   /** Summed path length over all trees of the row at `x[base..]`, walking the pointer layout. */
@@ -193,6 +193,14 @@ export class IsolationForest implements Detector {
       }
     }
     return out;
+  }
+
+  /**
+   * Lets a newer forest of the same shape take the shared scoring arena at once (see
+   * isolationForestKernel.ts), e.g. when a refit replaces this one. Scoring keeps working.
+   */
+  release(): void {
+    this.kernel?.release();
   }
 
   /** A fitted forest does not change; online learning is StreamingIsolationForest's job. */

@@ -24,8 +24,13 @@ import type { ForestArrays } from './isolationForest.ts';
 export interface ForestKernel {
   /** Writes the summed path length of rows [start, end) of row-major `data` into `out[start..end)`. */
   pathSums(data: Float64Array, start: number, end: number, out: Float64Array): void;
-  /** Summed path length of one row. */
-  rowSum(x: ArrayLike<number>): number;
+  /**
+   * Summed path length of one row, or undefined when another live forest of the same shape holds
+   * the arena (see `Arena`): copying a layout in for one row would cost more than the JavaScript walk.
+   */
+  rowSum(x: ArrayLike<number>): number | undefined;
+  /** Lets another forest of the same shape take the arena without waiting for this one's collection. */
+  release(): void;
 }
 
 /** Paths walked side by side; 8 keeps every path's node index in a register on x86-64. */
@@ -33,21 +38,39 @@ const LANES = 8;
 /** Heap layouts above this size fall back to the pointer walk (deep, sparse trees). */
 const MAX_LAYOUT_BYTES = 64 << 20;
 /**
- * Compiled modules by layout shape. The code depends only on (trees, depth, dims), not on the
- * forest's contents, so refits and other seeds reuse it and pay only for instantiation.
+ * One compiled module, memory and instance per layout shape (trees, depth, dims), shared by every
+ * forest of that shape. The code depends only on the shape, so refits and other seeds reuse it;
+ * a forest writes its heap layout into the arena when it needs it and another forest was there
+ * last. Sharing matters: every WebAssembly.Memory reserves gigabytes of
+ * address space and faults in its pages afresh (about as costly as scoring a thousand rows), and a
+ * pipeline may hold one forest per symbol.
  */
-const modules = new Map<string, WebAssembly.Module>();
-const MAX_MODULES = 16;
+interface Arena {
+  memory: WebAssembly.Memory;
+  batch: (rows: number) => void;
+  single: () => number;
+  /** The kernel whose layout is in memory now. */
+  owner: WeakRef<object> | undefined;
+}
+const arenas = new Map<string, Arena>();
+const MAX_ARENAS = 16;
 
-function moduleFor(L: Layout): WebAssembly.Module {
+function arenaFor(L: Layout): Arena {
   const key = `${L.trees}:${L.depth}:${L.dims}`;
-  let mod = modules.get(key);
-  if (!mod) {
-    mod = new WebAssembly.Module(encodeModule(L));
-    if (modules.size >= MAX_MODULES) modules.delete(modules.keys().next().value!);
-    modules.set(key, mod);
+  let arena = arenas.get(key);
+  if (!arena) {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(L.bytes / 65536) });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(encodeModule(L)), { env: { memory } });
+    arena = {
+      memory,
+      batch: instance.exports.batch as (rows: number) => void,
+      single: instance.exports.single as () => number,
+      owner: undefined,
+    };
+    if (arenas.size >= MAX_ARENAS) arenas.delete(arenas.keys().next().value!);
+    arenas.set(key, arena);
   }
-  return mod;
+  return arena;
 }
 
 // A minimal WebAssembly encoder: just the opcodes the two kernels use.
@@ -285,57 +308,74 @@ export function compileForestKernel(
   const bytes = acc + block * 8;
   if (bytes > MAX_LAYOUT_BYTES) return undefined;
   const L: Layout = { trees, depth, dims, thr, leaf, rows, acc, feat, block, bytes };
-
-  let batch: (n: number) => void;
-  let single: () => number;
-  let memory: WebAssembly.Memory;
+  let arena: Arena;
   try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    const instance = new WebAssembly.Instance(moduleFor(L), { env: { memory } });
-    batch = instance.exports.batch as (n: number) => void;
-    single = instance.exports.single as () => number;
+    arena = arenaFor(L);
   } catch {
     return undefined;
   }
-  const buffer = memory.buffer;
-  const thrView = new Float64Array(buffer, thr, trees * I).fill(Infinity);
-  const leafView = new Float64Array(buffer, leaf, trees * leaves);
-  const rowsView = new Float64Array(buffer, rows, block * dims);
-  const accView = new Float64Array(buffer, acc, block);
-  const featView = new Int32Array(buffer, feat, trees * I * 2);
+  const memory = arena.memory.buffer;
+  const rowsView = new Float64Array(memory, rows, block * dims);
+  const accView = new Float64Array(memory, acc, block);
 
-  // Heap slot h of tree t <- pointer node `src`; below a leaf every slot repeats that leaf.
-  const place = (t: number, src: number, h: number, level: number): void => {
-    if (level === depth) {
-      leafView[t * leaves + h - I] = leafValue[src]!;
-      return;
-    }
-    const f = arrays.feature[src]!;
-    if (f >= 0) {
-      featView[2 * (t * I + h)] = f * 8;
-      thrView[t * I + h] = arrays.threshold[src]!;
-      place(t, arrays.left[src]!, 2 * h + 1, level + 1);
-      place(t, arrays.right[src]!, 2 * h + 2, level + 1);
-    } else {
-      place(t, src, 2 * h + 1, level + 1);
-      place(t, src, 2 * h + 2, level + 1);
+  const thrView = new Float64Array(memory, thr, trees * I);
+  const leafView = new Float64Array(memory, leaf, trees * leaves);
+  const featView = new Int32Array(memory, feat, trees * I * 2);
+  /**
+   * Writes this forest's heap layout into the arena. Slot h of each tree, level by level, from
+   * pointer node src[h]; under a leaf every slot repeats that leaf (threshold +Infinity: always
+   * left), down to the bottom level's leaf values. A forest that lost the arena to another one
+   * writes its layout again when it next needs it (about as costly as scoring a few hundred rows).
+   */
+  const load = (): void => {
+    const src = new Int32Array(2 * I + 1);
+    for (let t = 0; t < trees; t++) {
+      src[0] = arrays.roots[t]!;
+      for (let h = 0; h < I; h++) {
+        const node = src[h]!;
+        const f = arrays.feature[node]!;
+        const slot = t * I + h;
+        if (f >= 0) {
+          thrView[slot] = arrays.threshold[node]!;
+          featView[2 * slot] = f * 8;
+          src[2 * h + 1] = arrays.left[node]!;
+          src[2 * h + 2] = arrays.right[node]!;
+        } else {
+          thrView[slot] = Infinity;
+          featView[2 * slot] = 0;
+          src[2 * h + 1] = node;
+          src[2 * h + 2] = node;
+        }
+      }
+      for (let h = I; h < 2 * I + 1; h++) leafView[t * leaves + h - I] = leafValue[src[h]!]!;
     }
   };
-  for (let t = 0; t < trees; t++) place(t, arrays.roots[t]!, 0, 0);
-
-  return {
+  const kernel: ForestKernel = {
     pathSums(data, start, end, out) {
+      claim();
       for (let s = start; s < end; s += block) {
         const n = Math.min(block, end - s);
         rowsView.set(data.subarray(s * dims, (s + n) * dims));
         accView.fill(0, 0, n);
-        batch(n);
+        arena.batch(n);
         out.set(accView.subarray(0, n), s);
       }
     },
     rowSum(x) {
+      const owner = arena.owner?.deref();
+      if (owner !== undefined && owner !== kernel) return undefined;
+      claim();
       for (let j = 0; j < dims; j++) rowsView[j] = x[j]!;
-      return single();
+      return arena.single();
+    },
+    release() {
+      if (arena.owner?.deref() === kernel) arena.owner = undefined;
     },
   };
+  const claim = (): void => {
+    if (arena.owner?.deref() === kernel) return;
+    load();
+    arena.owner = new WeakRef(kernel);
+  };
+  return kernel;
 }

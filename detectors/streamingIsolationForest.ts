@@ -501,6 +501,7 @@ export class StreamingIsolationForest implements Detector {
 
   /** Puts a new forest in place: one assignment, so a concurrent `score` sees the old or the new model, whole. */
   private swap(forest: IsolationForest, reason: RefitReason): void {
+    this.forest?.release();
     this.forest = forest;
     this.modelVersion++;
     this.scoresSinceSwap = 0;

@@ -114,6 +114,22 @@ describe('isolationForest - scoring', () => {
     }
   });
 
+  it('forests of one shape share the WebAssembly arena and still score exactly, interleaved', () => {
+    const g = fitIsolationForest(input, { seed: 12 });
+    const rows = data.subarray(0, 64 * 4);
+    for (let round = 0; round < 3; round++) {
+      for (const forest of [f, g]) {
+        const many = forest.scoreMany(rows, 64);
+        for (let r = 0; r < 64; r += 9) {
+          const row = rows.subarray(r * 4, r * 4 + 4);
+          expect(many[r]).toBeCloseTo(referenceScore(forest, row), 12);
+          expect((round ? g : f).score(row)).toBe((round ? g : f).scoreMany(row, 1)[0]);
+        }
+      }
+      g.release();
+    }
+  });
+
   it('scores an outlier above every training row, and lies in (0, 1]', () => {
     const scores = f.scoreMany(data, 3000);
     const max = Math.max(...scores);
