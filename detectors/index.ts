@@ -15,6 +15,7 @@ export function defaultDetectorSlots(): DetectorSlot[] {
       keyKind: 'venue-symbol',
       perKey: true,
       create: () => burstRule.create({}),
+      restore: (json) => burstRule.fromJSON(json),
       calibrate: (raw) => (raw <= 0 ? 0 : normalCdf(raw - 4.7)),
       explainAbove: 0.5,
     },

@@ -1,30 +1,70 @@
-import type { Consumer, Producer } from 'kafkajs';
+import type { Consumer, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { PendingWrites } from '../core/pendingWrites.ts';
 import { Command } from '../schemas/command.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
-import type { Ack } from '../schemas/ack.ts';
+import { Ack } from '../schemas/ack.ts';
 import type { KafkaConfig } from '../schemas/kafkaConfig.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
+import { readPartitions } from '../sinks/kafka/readPartitions.ts';
 import { ensureTopics } from '../sinks/kafka/topics.ts';
 import { runKafkaSource } from '../pipelines/sources/kafkaSource.ts';
+import { HEADER, wallMs } from '../pipelines/state/latencyHeaders.ts';
 import type { ReferenceEngine } from './referenceEngine.ts';
+
+export interface EngineOnKafkaOptions {
+  /** Consumer group of the engine; default `<groupId>-engine`. */
+  readonly groupId?: string;
+  /**
+   * How far back the acks topic is read at start to learn which commands were already answered
+   * (default 1 h): a command re-delivered after an engine restart is answered DUPLICATE, not
+   * applied again. Older commands are past their TTL and are refused as expired anyway.
+   */
+  readonly dedupWindowMs?: number;
+  /** Sees every command answered, with its ack (the benchmark maps acks to actions). */
+  readonly onAck?: (command: Command, ack: Ack) => void;
+}
+
+/** Headers of the command that the ack carries back, for the latency split. */
+const FORWARDED = [HEADER.eventProduced, HEADER.received, HEADER.decided, HEADER.action] as const;
 
 /**
  * The reference engine on Kafka: consumes the commands topic (its own consumer group), applies each
  * command once, and answers on the acks topic keyed by commandId. A command that does not validate
  * is answered REJECTED with the reason when it has a commandId, and is dead-lettered otherwise.
- * Offsets are committed after the acks are written.
+ * Offsets are committed after the acks are written. At start the adapter reads the recent acks
+ * back, so a command it answered before a restart (and that is re-delivered because its offset was
+ * not committed yet, or because the pipeline replayed it) is answered DUPLICATE: exactly once
+ * across restarts of either side, as far back as the acks topic and `dedupWindowMs` reach.
  */
 export async function runEngineOnKafka(
   engine: ReferenceEngine,
   config: KafkaConfig,
-  options: { groupId?: string } = {},
+  options: EngineOnKafkaOptions = {},
 ) {
   const kafka = kafkaClient(config, '-engine');
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, config);
   await admin.disconnect();
+  const groupId = options.groupId ?? `${config.groupId}-engine`;
+
+  const answered = new Map<string, Ack>();
+  await readPartitions(kafka, config.topics.acks, {
+    fromTimestamp: Date.now() - (options.dedupWindowMs ?? 3_600_000),
+    groupPrefix: `${groupId}-dedup`,
+    onMessage(_p, m) {
+      let json: unknown;
+      try {
+        json = m.value ? JSON.parse(m.value.toString('utf8')) : undefined;
+      } catch {
+        return;
+      }
+      const a = Ack.safeParse(json);
+      if (a.success && a.data.status !== 'DUPLICATE' && a.data.engineId === engine.engineId)
+        answered.set(a.data.commandId, a.data);
+    },
+  });
+
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -32,20 +72,39 @@ export async function runEngineOnKafka(
   });
   await producer.connect();
   const consumer: Consumer = kafka.consumer({
-    groupId: options.groupId ?? `${config.groupId}-engine`,
+    groupId,
     maxWaitTimeInMs: config.maxWaitTimeMs,
     minBytes: 1,
   });
   await consumer.connect();
   await consumer.subscribe({ topic: config.topics.commands, fromBeginning: true });
   const pending = new PendingWrites();
-  const send = (topic: string, key: string, value: unknown) =>
-    void pending.track(producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value) }] }));
+  const send = (topic: string, key: string, value: unknown, headers?: IHeaders) =>
+    void pending.track(
+      producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key, value: JSON.stringify(value), ...(headers ? { headers } : {}) }],
+      }),
+    );
+  const ackHeaders = (m: KafkaMessage, receivedAt: number, action: string): IHeaders => {
+    const h: IHeaders = {};
+    for (const name of FORWARDED) {
+      const v = m.headers?.[name];
+      if (v !== undefined) h[name] = Array.isArray(v) ? v[0]! : v;
+    }
+    h[HEADER.action] = action;
+    h[HEADER.engineReceived] = String(receivedAt);
+    h[HEADER.engineAcked] = String(wallMs());
+    return h;
+  };
   let applied = 0;
+  let replayedDuplicates = 0;
   await runKafkaSource(
     consumer,
     {
-      onMessage(raw) {
+      onMessage(raw, _produced, m) {
+        const receivedAt = wallMs();
         let json: unknown;
         try {
           json = JSON.parse(raw.bytes);
@@ -54,9 +113,24 @@ export async function runEngineOnKafka(
         }
         const parsed = Command.safeParse(json);
         if (parsed.success) {
-          const ack = engine.apply(parsed.data);
-          applied++;
-          send(config.topics.acks, ack.commandId, ack);
+          const cmd = parsed.data;
+          const before = answered.get(cmd.commandId);
+          let ack: Ack;
+          if (before) {
+            // Answered before this adapter started: the engine must not see it again.
+            replayedDuplicates++;
+            ack = {
+              ...before,
+              status: 'DUPLICATE',
+              reason: `already ${before.status.toLowerCase()}`,
+              ackedAt: Date.now(),
+            };
+          } else {
+            ack = engine.apply(cmd);
+            applied++;
+          }
+          options.onAck?.(cmd, ack);
+          send(config.topics.acks, ack.commandId, ack, ackHeaders(m, receivedAt, cmd.action));
           return;
         }
         const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -85,11 +159,19 @@ export async function runEngineOnKafka(
       },
       settle: () => pending.settle(),
     },
-    { maxInFlight: 1000 },
+    { maxInFlight: 1000, commitIntervalMs: 200 },
   );
   return {
     get applied() {
       return applied;
+    },
+    /** Commands answered DUPLICATE from the acks read back at start (re-deliveries across a restart). */
+    get replayedDuplicates() {
+      return replayedDuplicates;
+    },
+    /** Commands known answered from before this adapter started. */
+    get knownAnswered() {
+      return answered.size;
     },
     async stop() {
       await consumer.disconnect();

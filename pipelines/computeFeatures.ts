@@ -5,14 +5,21 @@ import type { KeyKind } from '../schemas/feature.ts';
 import type { FeatureFrame, KeyedEvent } from './envelope.ts';
 import { emitEach } from './emitEach.ts';
 
-/** One key's feature state: its book and one state per feature of its key kind. */
-interface KeyState {
+/** One key's feature state: its book and one state per feature of its key kind (catalogue order). */
+export interface KeyState {
   readonly book: OrderBook;
   readonly states: FeatureState[];
 }
 
-/** Per-key feature computation: a frame of every feature of the key's kind after each event. */
-export function computeFeatures(features: readonly Feature[]): OperatorFunction<KeyedEvent, FeatureFrame> {
+/**
+ * Per-key feature computation: a frame of every feature of the key's kind after each event.
+ * `store` lets the caller own the per-key state (distributed mode checkpoints it to a changelog
+ * and restores it after a rebalance); without it each subscription starts from empty state.
+ */
+export function computeFeatures(
+  features: readonly Feature[],
+  store?: Map<string, KeyState>,
+): OperatorFunction<KeyedEvent, FeatureFrame> {
   const byKind = new Map<KeyKind, { features: readonly Feature[]; names: readonly string[] }>();
   const catalogue = (kind: KeyKind) => {
     let c = byKind.get(kind);
@@ -25,7 +32,7 @@ export function computeFeatures(features: readonly Feature[]): OperatorFunction<
   };
   // Per subscription: a replay subscribed twice starts from empty state both times.
   return (source) => {
-    const keys = new Map<string, KeyState>();
+    const keys = store ?? new Map<string, KeyState>();
     return source.pipe(
       emitEach((env: KeyedEvent, emit: (f: FeatureFrame) => void) => {
         const { features: fs, names } = catalogue(env.subject.keyKind);

@@ -1,25 +1,33 @@
-import { Subject } from 'rxjs';
-import type { Consumer, Producer } from 'kafkajs';
+import { CompressionTypes, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { defaultDetectorSlots } from '../detectors/index.ts';
 import { marketFeatures } from '../features/index.ts';
 import { LatencyRecorder } from '../core/latency.ts';
+import {
+  countCommand,
+  countDeadLetter,
+  countEvents,
+  observeStageLatency,
+  setConsumerLag,
+} from '../core/metrics.ts';
 import { PendingWrites } from '../core/pendingWrites.ts';
-import { Ack } from '../schemas/ack.ts';
 import type { Alert } from '../schemas/alert.ts';
-import type { Config } from '../schemas/config.ts';
+import type { Config, PolicyConfig } from '../schemas/config.ts';
 import type { DeadLetter } from '../schemas/deadLetter.ts';
 import { influxWriter } from '../sinks/influx/influxWriter.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
-import { ensureTopics } from '../sinks/kafka/topics.ts';
+import { ensureTopics, stateTopics } from '../sinks/kafka/topics.ts';
 import { topicSink } from '../sinks/kafka/topicSink.ts';
 import type { CommandDelivery, Sink } from '../sinks/sink.ts';
-import type { Decision, RawMessage } from './envelope.ts';
+import { startCrossAssetStage } from './crossAssetStage.ts';
+import type { Decision, FeatureFrame } from './envelope.ts';
 import { newDecodeStats } from './decode.ts';
-import { deliver } from './deliver.ts';
 import { formatFor } from './formats/index.ts';
-import { pipeline } from './pipeline.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
-import { emitEach } from './emitEach.ts';
+import { restorePartitions, type PartitionCounts } from './state/changelog.ts';
+import { featureSampler } from './state/featureSampler.ts';
+import { HEADER, headerNumber, wallMs } from './state/latencyHeaders.ts';
+import { PartitionTask, type TaskContext } from './state/partitionTask.ts';
+import { StageTimes } from './state/stageTimes.ts';
 
 export interface DistributedOptions {
   readonly config: Config;
@@ -29,9 +37,11 @@ export interface DistributedOptions {
   readonly instanceId?: string;
   /** Measure event-to-ack latency by reading the engine's acknowledgements back. */
   readonly watchAcks?: boolean;
+  /** Progress lines (restores, revocations, checkpoint failures); default: stderr. */
+  readonly log?: (line: string) => void;
 }
 
-/** Counters and latencies of a running distributed pipeline. */
+/** Counters and latencies of a running distributed pipeline instance (since it started). */
 export interface DistributedStats {
   readonly decode: ReturnType<typeof newDecodeStats>;
   alerts: number;
@@ -41,44 +51,93 @@ export interface DistributedStats {
   /** From the event's Kafka timestamp (producer's clock) to the ack's arrival back here. */
   readonly eventToAck: LatencyRecorder;
   readonly haltEventToAck: LatencyRecorder;
+  /** Processing time of each stage per message. */
+  readonly stages: StageTimes;
+  checkpoints: number;
+  checkpointFailures: number;
+  /** Partitions restored from the changelog (each assignment of a partition counts once). */
+  restores: number;
+  /** Messages skipped because the restored state already held them (a replay after a move). */
+  replaySkipped: number;
+  /** Partitions this instance runs now. */
+  readonly partitions: Set<number>;
 }
 
 /**
- * The pipeline between Kafka and InfluxDB: consumes the events topic in a consumer group, runs the
- * stages, produces commands (keyed by scope, idempotent producer), alerts and dead letters, writes
- * history to InfluxDB, and commits input offsets only once Kafka holds the outputs.
+ * The policy each partition task runs. Escalation (two halted venue-symbols halt their venue...)
+ * needs every child scope in one book, but a task sees only its partition's keys: run per
+ * partition, parent scopes would get commands from several books with clashing sequences. So
+ * distributed mode leaves escalation to a consumer of the commands topic (docs/operations.md).
+ */
+export function distributedPolicy(policy: PolicyConfig): PolicyConfig {
+  return policy.escalation.length === 0 ? policy : { ...policy, escalation: [] };
+}
+
+const DEFAULT_CHECKPOINT_MS = 1_000;
+const DEFAULT_SAMPLE_MS = 100;
+
+/**
+ * The pipeline between Kafka and InfluxDB, one instance of a consumer group. Each input partition
+ * it is assigned runs as its own task (pipelines/state/partitionTask.ts) whose per-key state is
+ * checkpointed to the compacted changelog every `checkpointIntervalMs`, after its outputs are in
+ * Kafka, and restored from there when the partition moves to another instance; only then is the
+ * partition's offset committed. Commands are produced keyed by scope (idempotent producer) with
+ * deterministic ids, so the messages a new owner replays re-issue the same commands, which the
+ * engine answers DUPLICATE. Feature samples go to the feature topic for the cross-asset stage.
  */
 export async function startDistributed(o: DistributedOptions) {
   const { config } = o;
   const k = config.kafka;
-  const kafka = kafkaClient(k, o.instanceId ? `-${o.instanceId}` : '');
+  const topics = stateTopics(k);
+  const suffix = o.instanceId ? `-${o.instanceId}` : '';
+  const log =
+    o.log ??
+    ((line: string) => process.stderr.write(`flowguard${suffix ? ` ${o.instanceId}` : ''}: ${line}\n`));
+  const kafka = kafkaClient(k, suffix);
+  if (config.policy.escalation.length > 0)
+    log('escalation rules are not applied per partition; see docs/operations.md (scale-out)');
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, k);
   await admin.disconnect();
 
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
+  // Commands have a producer (and connection) of their own: an idempotent producer sends one
+  // request at a time, and a halt must not wait behind a checkpoint or a batch of samples.
+  const producerOptions = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
+  const commandProducer: Producer = kafka.producer(producerOptions);
+  const producer: Producer = kafka.producer(producerOptions);
+  await Promise.all([commandProducer.connect(), producer.connect()]);
   const pending = new PendingWrites();
+  const decodeTotals = newDecodeStats();
   const stats: DistributedStats = {
-    decode: newDecodeStats(),
+    decode: decodeTotals,
     alerts: 0,
     commands: 0,
     acks: 0,
     lag: new Map(),
     eventToAck: new LatencyRecorder(),
     haltEventToAck: new LatencyRecorder(),
+    stages: new StageTimes(),
+    checkpoints: 0,
+    checkpointFailures: 0,
+    restores: 0,
+    replaySkipped: 0,
+    partitions: new Set(),
   };
 
-  const commandSink = topicSink<CommandDelivery>(producer, pending, {
+  // The task whose message is being processed: the command sink stamps its latency headers.
+  let running: PartitionTask | undefined;
+  const commandSink = topicSink<CommandDelivery>(commandProducer, pending, {
     topic: k.topics.commands,
     key: (d) => d.command.scope.key,
     value: (d) => JSON.stringify(d.command),
-    headers: (d) => ({ commandId: d.command.commandId, action: d.command.action }),
+    headers: (d): IHeaders => ({
+      commandId: d.command.commandId,
+      action: d.command.action,
+      [HEADER.eventProduced]: String(running?.current.producedAt ?? 0),
+      [HEADER.received]: String(running?.current.receivedAt ?? 0),
+      [HEADER.decided]: String(wallMs()),
+    }),
   });
   const alertSink = topicSink<Alert>(producer, pending, { topic: k.topics.alerts, key: (a) => a.key });
   const deadSink = topicSink<DeadLetter>(producer, pending, {
@@ -86,10 +145,45 @@ export async function startDistributed(o: DistributedOptions) {
     key: (d) => `${d.origin.topic ?? ''}:${d.origin.partition ?? ''}`,
   });
   const influx = o.influxToken ? influxWriter(config.influxdb, o.influxToken) : undefined;
+  const sampleMs = k.featureSampleMs ?? DEFAULT_SAMPLE_MS;
+  const sampler = sampleMs > 0 ? featureSampler(producer, pending, topics.features, sampleMs) : undefined;
+  const counting: Sink<CommandDelivery> = {
+    name: 'command-count',
+    write(batch) {
+      stats.commands += batch.length;
+      for (const d of batch) countCommand(d.command.action);
+    },
+    flush: async () => undefined,
+    close: async () => undefined,
+  };
 
-  // Produce time of the events in flight, by pipeline seq, for event-to-ack latency.
-  const producedAt = new Map<number, number>();
-  const awaitingAck = new Map<string, { producedAt: number; action: string }>();
+  const ctx: TaskContext = {
+    format: formatFor(k.inputFormat, ''),
+    features: marketFeatures,
+    detectors: defaultDetectorSlots(),
+    policy: distributedPolicy(config.policy),
+    clock: () => Date.now(),
+    deadLetters: (d) => {
+      countDeadLetter(d.reason);
+      void deadSink.write([d]);
+    },
+    outputs: {
+      commands: [commandSink, counting],
+      alerts: [
+        alertSink,
+        {
+          name: 'alert-count',
+          write: (b) => void (stats.alerts += b.length),
+          flush: async () => undefined,
+          close: async () => undefined,
+        },
+      ],
+      decisions: influx ? [influx as Sink<Decision>] : [],
+    },
+    ...(sampler ? { onFrame: (f: FeatureFrame) => sampler.add(f) } : {}),
+    stages: stats.stages,
+  };
+
   let acksConsumer: Consumer | undefined;
   if (o.watchAcks) {
     acksConsumer = kafka.consumer({
@@ -100,87 +194,246 @@ export async function startDistributed(o: DistributedOptions) {
     await acksConsumer.subscribe({ topic: k.topics.acks, fromBeginning: false });
     await acksConsumer.run({
       eachMessage: async ({ message }) => {
-        const parsed = Ack.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-        if (!parsed.success) return;
         stats.acks++;
-        const w = awaitingAck.get(parsed.data.commandId);
-        if (!w) return;
-        awaitingAck.delete(parsed.data.commandId);
-        const ms = Date.now() - w.producedAt;
+        const produced = headerNumber(message.headers, HEADER.eventProduced);
+        if (!produced) return;
+        const ms = wallMs() - produced;
         stats.eventToAck.record(ms);
-        if (w.action === 'HALT') stats.haltEventToAck.record(ms);
+        observeStageLatency('event-to-ack', ms);
+        if (message.headers?.[HEADER.action]?.toString() === 'HALT') stats.haltEventToAck.record(ms);
       },
     });
   }
 
-  const input = new Subject<RawMessage>();
-  const decisionSinks: Sink<Decision>[] = influx ? [influx] : [];
-  const done = new Promise<void>((resolve, reject) => {
-    input
-      .pipe(
-        pipeline({
-          format: formatFor(k.inputFormat, ''),
-          deadLetters: (d) => deadSink.write([d]),
-          features: marketFeatures,
-          detectors: defaultDetectorSlots(),
-          policy: config.policy,
-          stats: stats.decode,
-          clock: () => Date.now(),
-        }),
-        emitEach((d: Decision, emit: (d: Decision) => void) => {
-          stats.alerts += d.alerts.length;
-          stats.commands += d.commands.length;
-          if (o.watchAcks && d.commands.length > 0) {
-            const at = producedAt.get(d.scored.frame.seq) ?? Date.now();
-            for (const c of d.commands) awaitingAck.set(c.commandId, { producedAt: at, action: c.action });
-          }
-          emit(d);
-        }),
-        deliver({ commands: [commandSink], alerts: [alertSink], decisions: decisionSinks }),
-      )
-      .subscribe({ error: reject, complete: resolve });
-  });
+  const tasks = new Map<number, PartitionTask>();
+  const restoring = new Map<number, Promise<PartitionTask>>();
+  const lastCheckpoint = new Map<number, number>();
+  let assigned = new Set<number>();
+  const checkpointMs = k.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_MS;
+
+  const restore = (partitions: number[]) => {
+    const all = restorePartitions(kafka, topics.changelog, partitions, `${k.groupId}-restore${suffix}`).then(
+      (snaps) => {
+        const out = new Map<number, PartitionTask>();
+        for (const p of partitions) {
+          const snap = snaps.get(p);
+          const t = new PartitionTask(p, ctx, snap);
+          stats.restores++;
+          log(
+            `partition ${p}: restored ${snap?.states.size ?? 0} state records, resuming after offset ${t.nextOffset - 1}`,
+          );
+          out.set(p, t);
+        }
+        return out;
+      },
+    );
+    for (const p of partitions) {
+      const one = all.then((m) => m.get(p)!);
+      // A failed restore is retried at the partition's next batch.
+      one.catch(() => restoring.delete(p));
+      restoring.set(p, one);
+    }
+  };
 
   const consumer = kafka.consumer({
     groupId: k.groupId,
     maxWaitTimeInMs: k.maxWaitTimeMs,
     minBytes: 1,
-    sessionTimeout: 10_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: k.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: Math.floor((k.sessionTimeoutMs ?? 10_000) / 3),
     rebalanceTimeout: 20_000,
+    ...(k.maxBytesPerPartition ? { maxBytesPerPartition: k.maxBytesPerPartition } : {}),
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const now = new Set(payload.memberAssignment[k.topics.events] ?? []);
+    for (const [p, t] of tasks)
+      if (!now.has(p)) {
+        // The partition moved: its next owner restores it from the changelog.
+        t.close();
+        tasks.delete(p);
+        log(`partition ${p}: revoked`);
+      }
+    for (const p of restoring.keys()) if (!now.has(p)) restoring.delete(p);
+    const fresh = [...now].filter((p) => !tasks.has(p) && !restoring.has(p));
+    if (fresh.length > 0) restore(fresh);
+    assigned = now;
+    stats.partitions.clear();
+    for (const p of now) stats.partitions.add(p);
   });
   await consumer.connect();
   await consumer.subscribe({ topic: k.topics.events, fromBeginning: true });
+
+  const taskOf = async (p: number): Promise<PartitionTask> => {
+    let t = tasks.get(p);
+    if (t) return t;
+    if (!restoring.has(p)) restore([p]);
+    t = await restoring.get(p)!;
+    restoring.delete(p);
+    tasks.set(p, t);
+    lastCheckpoint.set(p, Date.now());
+    return t;
+  };
+
+  const checkpointing = new Set<PartitionTask>();
+  /**
+   * Writes a checkpoint of the task and commits its offset: snapshot (synchronous, so consistent
+   * whatever is processed meanwhile), then the outputs of everything in it are awaited, then the
+   * state records, then the manifest; the offset is committed last. False when it failed.
+   */
+  const checkpoint = async (t: PartitionTask): Promise<boolean> => {
+    if (checkpointing.has(t)) return true;
+    const cp = t.snapshot();
+    if (!cp) return true;
+    checkpointing.add(t);
+    lastCheckpoint.set(t.partition, Date.now());
+    try {
+      await settle();
+      // Gzip (on libuv's pool, off the event loop) shrinks the JSON state about tenfold.
+      const send = (messages: { key: string; value: string }[]) =>
+        producer.send({
+          topic: topics.changelog,
+          acks: -1,
+          compression: CompressionTypes.GZIP,
+          messages: messages.map((r) => ({ ...r, partition: t.partition })),
+        });
+      let chunk: { key: string; value: string }[] = [];
+      let bytes = 0;
+      for (const r of cp.records) {
+        chunk.push(r);
+        bytes += r.value.length;
+        if (bytes > 4 * 2 ** 20) {
+          await send(chunk);
+          chunk = [];
+          bytes = 0;
+        }
+      }
+      if (chunk.length > 0) await send(chunk);
+      await send([cp.manifestRecord]);
+      t.confirm(cp);
+      stats.checkpoints++;
+      // The committed offset follows the manifest (it serves lag metrics and the next owner's
+      // first fetch; the manifest decides what is skipped). A rebalance may refuse it: harmless.
+      if (assigned.has(t.partition))
+        await consumer
+          .commitOffsets([
+            { topic: k.topics.events, partition: t.partition, offset: String(cp.manifest.offset + 1) },
+          ])
+          .catch(() => undefined);
+      return true;
+    } catch (err) {
+      await recover(t.partition, err);
+      return false;
+    } finally {
+      checkpointing.delete(t);
+    }
+  };
+
+  /**
+   * Outputs or a checkpoint did not make it: the state may hold messages whose outputs are lost.
+   * Drop it; the partition is restored from its last checkpoint and read again from there.
+   */
+  const recover = async (p: number, err: unknown): Promise<number> => {
+    stats.checkpointFailures++;
+    tasks.get(p)?.close();
+    tasks.delete(p);
+    log(`partition ${p}: ${(err as Error).message}; restoring from the last checkpoint`);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        const snap = (
+          await restorePartitions(kafka, topics.changelog, [p], `${k.groupId}-restore${suffix}`)
+        ).get(p);
+        const next = (snap?.manifest?.offset ?? -1) + 1;
+        if (assigned.has(p)) consumer.seek({ topic: k.topics.events, partition: p, offset: String(next) });
+        return next;
+      } catch (e) {
+        log(`partition ${p}: restore failed (${(e as Error).message}); retrying`);
+        if (!assigned.has(p)) return 0;
+      }
+    }
+  };
+
+  const settle = async () => {
+    sampler?.flush();
+    await pending.settle();
+  };
   await runKafkaSource(
     consumer,
     {
-      onMessage(raw, produced) {
-        if (o.watchAcks) producedAt.set(raw.seq, produced);
-        input.next(raw);
+      begin: async (p) => (await taskOf(p)).nextOffset,
+      onMessage(raw, produced, m) {
+        const t = tasks.get(raw.origin.partition!);
+        // No task: it failed and is being restored; the partition is read again from its checkpoint.
+        if (!t) return;
+        const offset = Number(m.offset);
+        if (offset < t.nextOffset) {
+          stats.replaySkipped++;
+          return;
+        }
+        const before: PartitionCounts = { ...t.counts };
+        running = t;
+        t.process(raw, offset, produced);
+        running = undefined;
+        decodeTotals.messages++;
+        decodeTotals.events += t.counts.events - before.events;
+        decodeTotals.skipped += t.counts.skipped - before.skipped;
+        decodeTotals.deadLetters += t.counts.deadLetters - before.deadLetters;
+        countEvents(t.counts.events - before.events, 'kafka');
       },
-      async settle() {
-        await pending.settle();
-        producedAt.clear();
+      settle,
+      async commit(p) {
+        sampler?.flush();
+        const t = tasks.get(p);
+        if (t && assigned.has(p) && Date.now() - (lastCheckpoint.get(p) ?? 0) >= checkpointMs)
+          await checkpoint(t);
+        // Checkpoints commit their own offsets.
+        return undefined;
       },
+      failed: recover,
     },
     {
       maxInFlight: k.maxInFlight,
-      onBatch: (topic, partition, lag) => stats.lag.set(`${topic}/${partition}`, lag),
+      onBatch: (topic, partition, lag) => {
+        stats.lag.set(`${topic}/${partition}`, lag);
+        setConsumerLag(topic, partition, lag);
+      },
     },
   );
+  // Partitions that went quiet still get their tail checkpointed (and their offset committed).
+  const idleCheckpoints = setInterval(() => {
+    for (const t of tasks.values())
+      if (t.uncheckpointed > 0 && Date.now() - (lastCheckpoint.get(t.partition) ?? 0) >= checkpointMs)
+        void checkpoint(t);
+  }, checkpointMs);
+
+  const cross = sampler ? await startCrossAssetStage(kafka, config, { instanceId: o.instanceId }) : undefined;
 
   return {
     stats,
     influx,
-    /** Stops consuming, commits what the sinks hold, flushes history and disconnects (SIGTERM path). */
+    cross,
+    /** Checkpointed counts of the partitions this instance runs (exact across moves and crashes). */
+    partitionCounts(): Map<number, PartitionCounts> {
+      return new Map([...tasks].map(([p, t]) => [p, { ...t.counts }]));
+    },
+    /** Stops consuming, checkpoints and commits what the sinks hold, flushes history and disconnects (SIGTERM path). */
     async stop(): Promise<void> {
-      await consumer.disconnect();
-      input.complete();
-      await done;
+      clearInterval(idleCheckpoints);
+      await consumer.stop();
       await pending.settle().catch(() => undefined);
+      // A stopped kafkajs consumer commits nothing more; the manifest is what the next owner
+      // resumes from (it skips what the committed offset is behind by).
+      assigned = new Set();
+      for (const t of tasks.values()) {
+        while (checkpointing.has(t)) await new Promise((r) => setTimeout(r, 10));
+        await checkpoint(t);
+        t.close();
+      }
+      await consumer.disconnect();
+      await cross?.stop();
       await influx?.close();
       await acksConsumer?.disconnect();
-      await producer.disconnect();
+      await Promise.all([producer.disconnect(), commandProducer.disconnect()]);
     },
   };
 }

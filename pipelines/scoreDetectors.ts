@@ -22,15 +22,37 @@ export interface DetectorSlot {
   createCalibrator?(): Calibrator;
   /** Calibrated score from which contributions are computed (explaining costs time). */
   readonly explainAbove: number;
+  /** Rebuilds a model from its `toJSON()` (checkpoint restore); without it a restored key starts afresh. */
+  restore?(json: unknown): Detector;
+  /** Rebuilds a calibrator from its `toJSON()`. */
+  restoreCalibrator?(json: unknown): Calibrator;
 }
+
+/** The models and calibrators of a subscription, when the caller owns them (checkpoints). */
+export interface DetectorStore {
+  /** By `detectorModelId`. */
+  readonly models: Map<string, Detector>;
+  /** By `${slot.name}|${key}`. */
+  readonly calibrators: Map<string, Calibrator>;
+}
+
+/** The id a slot's model is kept under: one per key, or one shared by every key of the kind. */
+export const detectorModelId = (slot: DetectorSlot, key: string): string =>
+  slot.perKey ? `${slot.name}|${key}` : slot.name;
 
 const TOP_FEATURES = 5;
 
-/** Scores every frame with each detector of its key kind, then lets the detector learn from it. */
-export function scoreDetectors(slots: readonly DetectorSlot[]): OperatorFunction<FeatureFrame, ScoredFrame> {
+/**
+ * Scores every frame with each detector of its key kind, then lets the detector learn from it.
+ * `store` lets the caller own models and calibrators (distributed mode checkpoints them).
+ */
+export function scoreDetectors(
+  slots: readonly DetectorSlot[],
+  store?: DetectorStore,
+): OperatorFunction<FeatureFrame, ScoredFrame> {
   return (source) => {
-    const models = new Map<string, Detector>();
-    const calibrators = new Map<string, Calibrator>();
+    const models = store?.models ?? new Map<string, Detector>();
+    const calibrators = store?.calibrators ?? new Map<string, Calibrator>();
     // Per (frame names array, detector) the positions of the detector's features in the frame.
     const layouts = new WeakMap<readonly string[], Map<string, Int32Array>>();
     const scratch = new Map<string, Float64Array>();
@@ -46,7 +68,7 @@ export function scoreDetectors(slots: readonly DetectorSlot[]): OperatorFunction
         const scores: DetectorScore[] = [];
         for (const slot of slots) {
           if (slot.keyKind !== frame.subject.keyKind) continue;
-          const id = slot.perKey ? `${slot.name}|${frame.subject.key}` : slot.name;
+          const id = detectorModelId(slot, frame.subject.key);
           let d = models.get(id);
           if (!d) models.set(id, (d = slot.create()));
           const idx = layout(frame.names, d);

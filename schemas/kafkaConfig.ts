@@ -30,6 +30,12 @@ export const KafkaConfig = z.object({
       alerts: topic('flowguard.alerts'),
       deadLetters: topic('flowguard.deadletters'),
       audit: topic('flowguard.audit'),
+      /** Compacted per-key state of the pipeline (default `<events>.changelog`). */
+      changelog: z.string().min(1).max(249).optional(),
+      /** First stage's sampled feature frames, keyed by asset and by venue (default `<events>.features`). */
+      features: z.string().min(1).max(249).optional(),
+      /** Second stage's cross-venue and cross-asset frames, keyed by pair (default `<events>.cross`). */
+      crossFeatures: z.string().min(1).max(249).optional(),
     })
     .prefault({}),
   /** Layout of the input topic (keyed by venue:symbol or address) and of the output topics. */
@@ -43,11 +49,29 @@ export const KafkaConfig = z.object({
   maxWaitTimeMs: z.number().int().min(0).max(10_000).default(20),
   /** Messages in flight (decoded but not yet committed) before the consumer pauses. */
   maxInFlight: z.number().int().min(1).default(10_000),
+  /**
+   * How often each input partition's state is checkpointed to the changelog and its offset
+   * committed (default 1000 ms): the most a partition replays after a crash.
+   */
+  checkpointIntervalMs: z.number().int().min(10).max(600_000).optional(),
+  /** Consumer session timeout (default 10 000 ms): how long a killed instance holds its partitions. */
+  sessionTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+  /** Most bytes fetched per partition per request (kafkajs default 1 MiB). */
+  maxBytesPerPartition: z.number().int().min(1_024).optional(),
+  /**
+   * First-stage feature samples for the cross-asset stage, at most one per key per this many ms
+   * of event time (default 100); 0 writes none and runs no second stage.
+   */
+  featureSampleMs: z.number().int().min(0).optional(),
+  /** TLS to the brokers: present (even `{}`) means on; certificates are read from files. */
   ssl: z
     .object({
       ca: z.string().optional().describe('path of the CA certificate file (PEM)'),
+      /** Client certificate and key (PEM files), for brokers that require mutual TLS. */
       cert: z.string().optional(),
       key: z.string().optional(),
+      /** Name of the environment variable holding the client key's passphrase, if it has one. */
+      passphraseEnv: z.string().min(1).optional(),
       rejectUnauthorized: z.boolean().default(true),
     })
     .optional(),
@@ -57,6 +81,8 @@ export const KafkaConfig = z.object({
       username: z.string().min(1),
       /** Never in the file: the name of the environment variable that holds the password. */
       passwordEnv: z.string().min(1).default('FLOWGUARD_KAFKA_PASSWORD'),
+      /** Or a file holding the password (a mounted secret); wins over passwordEnv when set. */
+      passwordFile: z.string().min(1).optional(),
     })
     .optional(),
 });

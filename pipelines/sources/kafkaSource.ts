@@ -1,73 +1,128 @@
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { RawMessage } from '../envelope.ts';
 
 export interface KafkaBatchHandler {
+  /**
+   * Before a partition's batch: restores the partition's state when needed and returns the first
+   * offset still to process (earlier messages are already in the state and are skipped).
+   */
+  begin?(partition: number): Promise<number>;
   /** Feeds one message into the pipeline (synchronously: when it returns, every sink has been handed its outputs). */
-  onMessage(raw: RawMessage, producedAtMs: number): void;
+  onMessage(raw: RawMessage, producedAtMs: number, message: KafkaMessage): void;
   /** Resolves when every output of the messages handed so far is held by its destination. */
   settle(): Promise<void>;
+  /**
+   * After a batch: the offset to commit now (the next one to read), or undefined to commit
+   * nothing yet; must settle what it commits. Default: every `commitIntervalMs`, settle and
+   * commit everything handed over.
+   */
+  commit?(partition: number, lastOffset: number): Promise<number | undefined>;
+  /**
+   * Settling or committing failed: the partition's state must be rebuilt; returns the offset to
+   * read the partition again from (its last checkpoint). Without it the error ends the batch.
+   */
+  failed?(partition: number, err: unknown): Promise<number>;
+}
+
+export interface KafkaSourceOptions {
+  /** Messages handed to the pipeline before the source waits for the sinks. */
+  readonly maxInFlight: number;
+  /** With the default commit: at most one offset commit per partition per this interval. */
+  readonly commitIntervalMs?: number;
+  readonly onBatch?: (topic: string, partition: number, lag: number) => void;
 }
 
 /**
  * Runs a consumer so that offsets are committed only after the sinks hold the outputs of the
- * messages (at least once): each fetched batch goes through the pipeline, then `settle()`, then the
- * offsets are resolved and committed. One batch per partition is in flight at a time, which bounds
- * memory whatever the input rate; `maxInFlight` caps the messages handed over between settles.
+ * messages (at least once): each fetched batch goes through the pipeline, then `commit()` settles
+ * the outputs and says which offset may be committed. The fetch position moves on after every
+ * batch (kafkajs fetches from the resolved offset) while the committed offset only moves at
+ * commits, so a checkpointing handler commits exactly what its changelog holds. Batches are
+ * processed one at a time and `maxInFlight` caps the messages whose outputs may be unsettled,
+ * which bounds memory whatever the input rate.
  */
 export async function runKafkaSource(
   consumer: Consumer,
   handler: KafkaBatchHandler,
-  options: {
-    maxInFlight: number;
-    commitIntervalMs?: number;
-    onBatch?: (topic: string, partition: number, lag: number) => void;
-  },
+  options: KafkaSourceOptions,
 ): Promise<void> {
   let seq = 0;
+  /** Messages handed over since the outputs last settled. */
+  let unsettled = 0;
+  const lastCommit = new Map<string, number>();
+  const settle = async () => {
+    await handler.settle();
+    unsettled = 0;
+  };
+  const commitDefault = async (topic: string, partition: number, lastOffset: number) => {
+    const id = `${topic}/${partition}`;
+    const now = Date.now();
+    if (now - (lastCommit.get(id) ?? 0) < (options.commitIntervalMs ?? 500)) return undefined;
+    lastCommit.set(id, now);
+    await settle();
+    return lastOffset + 1;
+  };
   await consumer.run({
-    // Only resolved offsets are committed, and an offset is resolved only after settle(): the
-    // periodic auto-commit therefore never commits a message whose outputs are not yet held.
-    autoCommit: true,
-    autoCommitInterval: options.commitIntervalMs ?? 500,
+    autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 1,
-    eachBatch: async ({
-      batch,
-      resolveOffset,
-      heartbeat,
-      commitOffsetsIfNecessary,
-      isRunning,
-      isStale,
-    }: EachBatchPayload) => {
-      let handed = 0;
-      let lastOffset: string | undefined;
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+      const { topic, partition } = batch;
+      const from = handler.begin ? await handler.begin(partition) : 0;
+      let last: number | undefined;
+      /** False when the partition must be read again from where `failed` says. */
+      const guarded = async (step: () => Promise<void>): Promise<boolean> => {
+        try {
+          await step();
+          return true;
+        } catch (err) {
+          if (!handler.failed) throw err;
+          const again = await handler.failed(partition, err);
+          unsettled = 0;
+          consumer.seek({ topic, partition, offset: String(again) });
+          return false;
+        }
+      };
       for (const m of batch.messages) {
         if (!isRunning() || isStale()) break;
+        const offset = Number(m.offset);
+        if (offset < from) {
+          resolveOffset(m.offset);
+          continue;
+        }
         seq++;
         handler.onMessage(
           {
             seq,
             bytes: m.value ? m.value.toString('utf8') : '',
-            origin: { topic: batch.topic, partition: batch.partition, offset: m.offset },
+            origin: { topic, partition, offset: m.offset },
             arrivalMs: performance.now(),
           },
           Number(m.timestamp),
+          m,
         );
-        lastOffset = m.offset;
-        if (++handed >= options.maxInFlight) {
-          await handler.settle();
-          resolveOffset(lastOffset);
-          await commitOffsetsIfNecessary();
+        last = offset;
+        // Outputs are not awaited after every batch (that would add a produce round trip to every
+        // fetch), only before commits and after `maxInFlight` messages, which bounds memory.
+        if (++unsettled >= options.maxInFlight) {
+          if (!(await guarded(settle))) return;
+          resolveOffset(m.offset);
           await heartbeat();
-          handed = 0;
         }
       }
-      if (lastOffset === undefined) return;
-      await handler.settle();
-      resolveOffset(lastOffset);
-      await commitOffsetsIfNecessary();
+      if (last === undefined) return;
+      const lastOffset = last;
+      const ok = await guarded(async () => {
+        const offset = handler.commit
+          ? await handler.commit(partition, lastOffset)
+          : await commitDefault(topic, partition, lastOffset);
+        if (offset !== undefined)
+          await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+      });
+      if (!ok) return;
+      resolveOffset(String(lastOffset));
       await heartbeat();
-      options.onBatch?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+      options.onBatch?.(topic, partition, Number(batch.offsetLag()));
     },
   });
 }

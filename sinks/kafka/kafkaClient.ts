@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
+import { ConfigError } from '../../core/errors.ts';
 import { secretFromEnv } from '../../core/loadConfig.ts';
 import type { KafkaConfig } from '../../schemas/kafkaConfig.ts';
 
@@ -18,19 +19,44 @@ export function kafkaClient(config: KafkaConfig, clientIdSuffix = ''): Kafka {
     connectionTimeout: 5_000,
   };
   if (config.ssl) {
+    const { ca, cert, key, passphraseEnv, rejectUnauthorized } = config.ssl;
     options.ssl = {
-      rejectUnauthorized: config.ssl.rejectUnauthorized,
-      ...(config.ssl.ca ? { ca: [readFileSync(config.ssl.ca, 'utf8')] } : {}),
-      ...(config.ssl.cert ? { cert: readFileSync(config.ssl.cert, 'utf8') } : {}),
-      ...(config.ssl.key ? { key: readFileSync(config.ssl.key, 'utf8') } : {}),
+      rejectUnauthorized,
+      ...(ca ? { ca: [pemFile(ca, 'kafka.ssl.ca')] } : {}),
+      ...(cert ? { cert: pemFile(cert, 'kafka.ssl.cert') } : {}),
+      ...(key ? { key: pemFile(key, 'kafka.ssl.key') } : {}),
+      ...(passphraseEnv ? { passphrase: secretFromEnv(passphraseEnv, 'the Kafka TLS key passphrase') } : {}),
     };
   }
   if (config.sasl) {
+    const { mechanism, username, passwordEnv, passwordFile } = config.sasl;
     options.sasl = {
-      mechanism: config.sasl.mechanism,
-      username: config.sasl.username,
-      password: secretFromEnv(config.sasl.passwordEnv, 'the Kafka SASL password'),
+      mechanism,
+      username,
+      password: passwordFile
+        ? secretFile(passwordFile, 'kafka.sasl.passwordFile')
+        : secretFromEnv(passwordEnv, 'the Kafka SASL password'),
     } as SASLOptions;
   }
   return new Kafka(options);
+}
+
+function pemFile(path: string, field: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `${field}: cannot read '${path}': ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** A secret from a file (a mounted Kubernetes or Docker secret); the error names the file, never the content. */
+function secretFile(path: string, field: string): string {
+  const value = pemFile(path, field).trim();
+  if (value === '') throw new ConfigError(`${field}: '${path}' is empty`);
+  return value;
 }
