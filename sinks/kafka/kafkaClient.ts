@@ -10,11 +10,15 @@ export function kafkaClient(config: KafkaConfig, clientIdSuffix = ''): Kafka {
     clientId: config.clientId + clientIdSuffix,
     brokers: config.brokers,
     // kafkajs logs retriable broker answers (a coordinator still loading) as errors; failures that
-    // matter reach the caller as exceptions. FLOWGUARD_KAFKA_LOG=info|warn|error turns logging on.
+    // matter reach the caller as exceptions. FLOWGUARD_KAFKA_LOG=debug|info|warn|error turns logging
+    // on (never with secrets: kafkajs logs the mechanism and broker, not the credentials).
     logLevel:
-      ({ info: logLevel.INFO, warn: logLevel.WARN, error: logLevel.ERROR } as Record<string, logLevel>)[
-        process.env['FLOWGUARD_KAFKA_LOG'] ?? ''
-      ] ?? logLevel.NOTHING,
+      (
+        { debug: logLevel.DEBUG, info: logLevel.INFO, warn: logLevel.WARN, error: logLevel.ERROR } as Record<
+          string,
+          logLevel
+        >
+      )[process.env['FLOWGUARD_KAFKA_LOG'] ?? ''] ?? logLevel.NOTHING,
     retry: { initialRetryTime: 100, retries: 12, maxRetryTime: 5_000 },
     connectionTimeout: 5_000,
   };

@@ -9,6 +9,8 @@ export interface ReadPartitionsOptions {
   readonly endOffsets?: ReadonlyMap<number, number>;
   /** Prefix of the throwaway consumer group's id. */
   readonly groupPrefix: string;
+  /** Gives up (rejects) after this long; default 120 s. */
+  readonly timeoutMs?: number;
   onMessage(partition: number, message: KafkaMessage): void;
 }
 
@@ -37,8 +39,15 @@ export async function readPartitions(kafka: Kafka, topic: string, o: ReadPartiti
     }
     if (wanted.size === 0) return 0;
     groupId = `${o.groupPrefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50, allowAutoTopicCreation: false });
+    // No restart of its own after a crash: the caller retries the whole read.
+    const consumer = kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 50,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5, restartOnFailure: async () => false },
+    });
     let read = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -51,6 +60,11 @@ export async function readPartitions(kafka: Kafka, topic: string, o: ReadPartiti
       const remaining = new Set(wanted.keys());
       const others = ends.map((e) => e.partition).filter((p) => !wanted.has(p));
       consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
+      timer = setTimeout(
+        () => fail(new Error(`reading ${topic} took longer than ${o.timeoutMs ?? 120_000} ms`)),
+        o.timeoutMs ?? 120_000,
+      );
+      done.catch(() => undefined);
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
@@ -75,6 +89,7 @@ export async function readPartitions(kafka: Kafka, topic: string, o: ReadPartiti
       for (const [partition, { start }] of wanted) consumer.seek({ topic, partition, offset: String(start) });
       await done;
     } finally {
+      clearTimeout(timer);
       await consumer.disconnect().catch(() => undefined);
     }
     return read;

@@ -42,10 +42,11 @@ export function configFile(config: Config): string {
   return file;
 }
 
-/** A `flowguard run` instance as a child process, its stderr kept. */
+/** A `flowguard run` instance as a child process, its output kept. */
 export interface Instance {
   readonly child: ChildProcess;
   readonly stderr: string[];
+  readonly stdout: string[];
   readonly exited: Promise<number | null>;
 }
 
@@ -56,13 +57,15 @@ export function startInstance(file: string, env: NodeJS.ProcessEnv = {}, extra: 
     {
       cwd: root,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   const stderr: string[] = [];
+  const stdout: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
+  child.stdout!.on('data', (d: Buffer) => stdout.push(d.toString('utf8')));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, stderr, exited };
+  return { child, stderr, stdout, exited };
 }
 
 /** Every message of a topic, per partition in offset order. */
