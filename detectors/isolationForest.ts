@@ -17,8 +17,12 @@
  *   rows, which is also where scikit-learn sends a NaN at a node that saw none in training. A
  *   missing value therefore never shortens a path: missingness alone raises no alert.
  * - Trees live flat in forest-wide typed arrays; a leaf stores its whole path value (depth +
- *   c(size)) so scoring a row is one allocation-free loop of comparisons and one sum.
- * - Fitting reads only the sampled rows of the input; the data set is never copied.
+ *   c(size)) so scoring a row is one allocation-free loop of comparisons and one sum. `score` and
+ *   `scoreMany` run that walk in a WebAssembly kernel compiled from the arrays on first use
+ *   (isolationForestKernel.ts, ~6x faster); rows with a NaN take the JavaScript walk, which knows
+ *   where missing values go. Both give bit-identical scores.
+ * - Fitting reads only the sampled rows of the input (Floyd's sampling, no permutation of the
+ *   data set); the data set is never copied.
  */
 import { createRng, type Rng } from '../core/rng.ts';
 import { ConfigError, DataError } from '../core/errors.ts';

@@ -12,6 +12,8 @@ import { schemasCommand } from './schemas.ts';
 import { servicesCommand } from './services.ts';
 import { trainCommand } from './train.ts';
 import { featuresCommand } from './features.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { simulateCommand } from './simulate.ts';
 
 /** Every sub-command, in the order `flowguard --help` lists them. Add one line per command file. */
 // prettier-ignore
@@ -29,5 +31,7 @@ export const commands: readonly Command[] = [
   pumpsCommand,
   trainCommand,
   auditCommand,
+  evaluateCommand,
+  simulateCommand,
   (await import('./iforest.ts')).iforestCommand,
 ];
