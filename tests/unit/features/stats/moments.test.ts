@@ -100,7 +100,10 @@ describe('stats/rollingCovariance - correlation of the last N pairs', () => {
           const d = Math.sqrt(
             x.reduce((a, u) => a + (u - mx) ** 2, 0) * y.reduce((a, v) => a + (v - my) ** 2, 0),
           );
-          if (d > 1e-6) expect(Math.abs(c.correlation() - sxy / d)).toBeLessThanOrEqual(1e-6);
+          // A leg whose window once held a large value keeps an absolute error of ~1e-17 in its sum of
+          // squares after removing it; divided by d (down to 1e-6 here) that grows,
+          // so the tolerance scales with 1/d for nearly constant legs (seed 2083340984 found it).
+          if (d > 1e-6) expect(Math.abs(c.correlation() - sxy / d)).toBeLessThanOrEqual(1e-9 + 1e-11 / d);
         },
       ),
     ));
