@@ -8,6 +8,7 @@ export default defineConfig({
     // the two-core machine from timing out on broker start-up.
     fileParallelism: false,
     reporters: ['default'],
+    setupFiles: ['tests/support/fastCheckSeed.ts'],
     // Two projects so that only a run that includes integration tests starts (and on a fresh
     // machine installs) Kafka and InfluxDB: vitest runs a project's globalSetup only when one of
     // its files is selected. `include` lives in the projects: `extends: true` would append to it.
