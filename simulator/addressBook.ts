@@ -132,9 +132,13 @@ export function buildAddressBook(lists: AmlLists, rng: Rng, n = defaultAddressBo
   };
 }
 
-/** Label events for every listed address of the book, as a list feed would publish them. */
+/**
+ * Label events of the desk's own list (the whales it watches), as a label feed would publish them.
+ * The public lists (OFAC, Forta, Etherscan) are not sent as events: the pipeline loads them from
+ * the same files at start-up, as it would in production.
+ */
 export function labelEvents(book: AddressBook, t: number, chain: string): AddressLabel[] {
-  const all = [...book.exchanges, ...book.mixers, ...book.sanctioned, ...book.phishing, ...book.whales];
+  const all = book.whales;
   return all.map((a, i) => ({
     schemaVersion: SCHEMA_VERSION,
     eventId: `label-${chain}-${i}-${a.address.slice(2, 10)}`,

@@ -13,6 +13,10 @@ export interface ChainParams {
   readonly peer: number;
   readonly exchangeRebalance: number;
   readonly whaleMoves: number;
+  /**
+   * Users paying into or out of a mixer, per second. Off by default: the pools on the lists are
+   * sanctioned, so any touch is an AML event, and the normal flow is meant to hold none.
+   */
   readonly mixerUse: number;
   /** Share of retail transfers in USDT rather than ETH. */
   readonly stablecoinShare: number;
@@ -26,7 +30,7 @@ export const defaultChainParams: ChainParams = {
   peer: 0.12,
   exchangeRebalance: 0.004,
   whaleMoves: 0.004,
-  mixerUse: 0.0008,
+  mixerUse: 0,
   stablecoinShare: 0.4,
 };
 

@@ -21,6 +21,8 @@ export interface FlowParams {
   readonly mmReviewsPerSec: number;
   /** How hard takers lean towards the fair price: buy probability is logistic(kappa × (fair − mid) in ticks). */
   readonly informedKappa: number;
+  /** ... and towards the heavier side of the book: logit += imbalanceKappa × imbalance of the top 5 levels. */
+  readonly imbalanceKappa: number;
   /** Share of takers that clear the whole opposite touch (one order, several makers, one millisecond). */
   readonly sweepShare: number;
   /** Tail exponent of taker sizes (Pareto) and its minimum in lots; cap in lots. */
@@ -55,6 +57,7 @@ export const defaultFlowParams: FlowParams = {
   mmSize: 5,
   mmReviewsPerSec: 2,
   informedKappa: 0.9,
+  imbalanceKappa: 1.2,
   sweepShare: 0.45,
   takerTail: 1.0,
   takerMinLots: 0.05,
@@ -150,7 +153,8 @@ export class NormalFlow {
         run: () => {
           const mid = this.book.midTick;
           const lean = Number.isNaN(mid) ? 0 : fairTick - mid;
-          const pBuy = o.buyShare ?? 1 / (1 + Math.exp(-p.informedKappa * lean));
+          const logit = p.informedKappa * lean + p.imbalanceKappa * this.book.depthImbalance(5);
+          const pBuy = o.buyShare ?? 1 / (1 + Math.exp(-logit));
           const side: Side = u < pBuy ? 'buy' : 'sell';
           const best = side === 'buy' ? this.book.bestAsk : this.book.bestBid;
           const qty = sweep ? this.book.qtyAt(side === 'buy' ? 'sell' : 'buy', best) * sweep : size;
@@ -288,7 +292,10 @@ export class NormalFlow {
     }
     for (const [k, w] of want) {
       if (this.mmQuotes.has(k)) continue;
-      const skew = Math.exp((w.side === 'buy' ? -1 : 1) * p.mmSkew * this.skew);
+      // Capped: makers skew their sizes, they do not post walls.
+      const skew = Math.exp(
+        (w.side === 'buy' ? -1 : 1) * p.mmSkew * Math.max(-1.2, Math.min(1.2, this.skew)),
+      );
       const size = logNormal(this.rng, (p.mmSize / this.mm.length) * this.book.spec.lotSize * skew, 0.5);
       const id = this.book.place(t, w.mm, w.side, w.tick, size);
       if (id) this.mmQuotes.set(k, { side: w.side, tick: w.tick, id });

@@ -44,10 +44,11 @@ export const noOverrides = (): BookOverrides => ({
 /**
  * One venue's limit order book for one symbol, at order level: price-time priority, marketable
  * orders match against resting ones (one trade per maker order, all in the taker's millisecond),
- * cancels remove liquidity. It writes the events a venue would publish into `out`: every order
- * event, every trade with both accounts, and at each `flush` the changed L2 levels (a depth diff
- * like Binance's depth@100ms) and the best bid and ask when they changed. While `silent`, the
- * market-data feed (book, ticker, trade) is dropped but orders still flow from the gateway.
+ * cancels remove liquidity, and self-trade prevention cancels a resting order its own account would
+ * hit (unless a scenario asks for the self-trade). It writes the events a venue would publish into
+ * `out`: every order event, every trade with both accounts, and at each `flush` the changed L2
+ * levels (a depth diff like Binance's depth@100ms) and the best bid and ask when they changed.
+ * While `silent` the venue keeps matching but publishes nothing; it comes back with a snapshot.
  */
 export class VenueBook {
   readonly key: string;
@@ -98,6 +99,16 @@ export class VenueBook {
   qtyAt(side: Side, tick: number): number {
     return (side === 'buy' ? this.bids : this.asks).get(tick)?.qty ?? 0;
   }
+  /** (bid depth - ask depth) / (sum) over the `levels` ticks from each touch; 0 on an empty book. */
+  depthImbalance(levels: number): number {
+    let b = 0;
+    let a = 0;
+    for (let i = 0; i < levels; i++) {
+      b += this.bids.get(this.bestBid - i)?.qty ?? 0;
+      a += this.asks.get(this.bestAsk + i)?.qty ?? 0;
+    }
+    return a + b > 0 ? (b - a) / (a + b) : 0;
+  }
   order(id: string): RestingOrder | undefined {
     return this.orders.get(id);
   }
@@ -120,15 +131,21 @@ export class VenueBook {
   }
 
   private publish(e: InputEvent): void {
-    if (this.silent && e.type !== 'order') return;
-    this.out.push(e);
+    if (!this.silent) this.out.push(e);
   }
 
   /**
    * A limit order: what crosses the opposite best trades at once (price improvement for the taker
    * goes to the maker's price), the rest rests. Returns the resting order's id, if any rests.
    */
-  place(t: number, account: string, side: Side, tick: number, qty: number): string | undefined {
+  place(
+    t: number,
+    account: string,
+    side: Side,
+    tick: number,
+    qty: number,
+    selfTrade = false,
+  ): string | undefined {
     qty = round8(qty);
     if (!(qty >= 1e-8) || !Number.isFinite(tick)) return undefined;
     const id = `${this.idPrefix}-o${++this.orderSeq}`;
@@ -146,7 +163,7 @@ export class VenueBook {
       price: this.price(tick),
       quantity: qty,
     });
-    const left = this.match(t, account, side, qty, tick);
+    const left = this.match(t, account, side, qty, tick, selfTrade);
     if (left < 1e-8) return undefined;
     const o: RestingOrder = { id, account, side, tick, qty: round8(left) };
     this.orders.set(id, o);
@@ -162,10 +179,10 @@ export class VenueBook {
   }
 
   /** A market order: sweeps the opposite side up to `qty` (or until `limitTick`). Returns the filled quantity. */
-  market(t: number, account: string, side: Side, qty: number, limitTick?: number): number {
+  market(t: number, account: string, side: Side, qty: number, limitTick?: number, selfTrade = false): number {
     const limit = limitTick ?? (side === 'buy' ? Infinity : -Infinity);
     if (!(qty >= 1e-8)) return 0;
-    return qty - this.match(t, account, side, round8(qty), limit);
+    return qty - this.match(t, account, side, round8(qty), limit, selfTrade);
   }
 
   /** Cancels a resting order; false when it is no longer there (filled or cancelled). */
@@ -210,7 +227,14 @@ export class VenueBook {
   }
 
   /** Matches a taker against the opposite side; returns the quantity left. */
-  private match(t: number, account: string, side: Side, qty: number, limitTick: number): number {
+  private match(
+    t: number,
+    account: string,
+    side: Side,
+    qty: number,
+    limitTick: number,
+    selfTrade: boolean,
+  ): number {
     const buy = side === 'buy';
     const book = buy ? this.asks : this.bids;
     const dirty = buy ? this.dirtyAsks : this.dirtyBids;
@@ -221,6 +245,11 @@ export class VenueBook {
       if (!Number.isFinite(best) || (buy ? best > limitTick : best < limitTick)) break;
       const lv = book.get(best)!;
       const maker = lv.orders[0]!;
+      if (maker.account === account && !selfTrade) {
+        // Self-trade prevention (expire maker), as venues do by default.
+        this.cancel(t, maker.id);
+        continue;
+      }
       const q = round8(Math.min(left, maker.qty));
       left = round8(left - q);
       maker.qty = round8(maker.qty - q);

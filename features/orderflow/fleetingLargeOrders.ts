@@ -9,8 +9,11 @@ type Params = {
   levels: number;
   /** Near the touch: within this many basis points of the same side's best price. */
   nearBps: number;
-  /** Cancelled within this long after placement, with nothing filled at its price. */
+  /** Cancelled within this long after placement, with at most `maxFilledShare` of it traded at its price. */
   maxLifeMs: number;
+  maxFilledShare: number;
+  /** ... and this many times the typical new-order size of the key (geometric running mean). */
+  sizeMultiple: number;
   /** Count only orders whose account traded on the other side while they were displayed. */
   requireOpposite: number;
   /** Candidates tracked per key (oldest dropped first). */
@@ -22,7 +25,8 @@ interface Candidate {
   readonly account: string;
   readonly side: 'buy' | 'sell';
   readonly price: number;
-  filled: boolean;
+  readonly qty: number;
+  filled: number;
   opposite: boolean;
 }
 
@@ -38,7 +42,7 @@ export const fleetingLargeOrders: Feature<Params> = {
   description:
     'Large orders near the touch cancelled within seconds unfilled, their owner trading on the other side.',
   formula:
-    'sum_i 0.5^((t - t_i)/h) over cancels i of orders with qty >= multiple * depth(top levels, own side), |p / best - 1| <= nearBps, life <= maxLifeMs, no fill at p, owner traded on the other side meanwhile',
+    'sum_i 0.5^((t - t_i)/h) over cancels i of orders with qty >= multiple * depth(top levels, own side) and >= sizeMultiple * exp(EWMA ln qty), |p / best - 1| <= nearBps, life <= maxLifeMs, at most maxFilledShare filled, owner traded on the other side meanwhile',
   window: 'exponential, half-life halfLifeMs (default 30 s)',
   reveals: 'spoofing: size shown to move others, never meant to trade',
   keyKind: 'venue-symbol',
@@ -46,20 +50,22 @@ export const fleetingLargeOrders: Feature<Params> = {
   defaults: {
     halfLifeMs: 30_000,
     multiple: 3,
+    sizeMultiple: 50,
     levels: 5,
     nearBps: 10,
     maxLifeMs: 10_000,
+    maxFilledShare: 0.25,
     requireOpposite: 1,
     maxTracked: 256,
   },
   create(params) {
     const p = { ...this.defaults, ...params };
-    return state(p, new DecayingSum(p.halfLifeMs), new Map());
+    return state(p, new DecayingSum(p.halfLifeMs), new Map(), { n: 0, logSize: 0 });
   },
   restore(json, params) {
     const p = { ...this.defaults, ...params };
-    const j = json as { d: unknown; c: [string, Candidate][] };
-    return state(p, DecayingSum.fromJSON(p.halfLifeMs, j.d), new Map(j.c));
+    const j = json as { d: unknown; c: [string, Candidate][]; s: { n: number; logSize: number } };
+    return state(p, DecayingSum.fromJSON(p.halfLifeMs, j.d), new Map(j.c), { ...j.s });
   },
 };
 
@@ -72,17 +78,29 @@ function depth(book: BookView, buy: boolean, levels: number): number {
   return d;
 }
 
-function state(p: Params, count: DecayingSum, open: Map<string, Candidate>): FeatureState {
+/** Running mean of log order size: its exponential is the typical (geometric mean) size. */
+interface TypicalSize {
+  n: number;
+  logSize: number;
+}
+
+function state(
+  p: Params,
+  count: DecayingSum,
+  open: Map<string, Candidate>,
+  typical: TypicalSize,
+): FeatureState {
   return {
     update({ event, book }) {
       if (event.type === 'trade') {
-        // The resting side of a trade is the maker: a candidate of that account at that price traded.
+        // The resting side of a trade is the maker: a candidate of that account at that price traded
+        // (its own fills, as the public feed shows them: by account and price).
         const maker = event.takerSide === 'buy' ? event.sellAccount : event.buyAccount;
         const side = event.takerSide === 'buy' ? 'sell' : 'buy';
         if (maker === undefined) return;
         const taker = event.takerSide === 'buy' ? event.buyAccount : event.sellAccount;
         for (const c of open.values()) {
-          if (c.account === maker && c.side === side && c.price === event.price) c.filled = true;
+          if (c.account === maker && c.side === side && c.price === event.price) c.filled += event.quantity;
           // Trading on the other side, as maker or taker.
           if ((c.account === maker && c.side !== side) || (c.account === taker && c.side === side))
             c.opposite = true;
@@ -92,6 +110,12 @@ function state(p: Params, count: DecayingSum, open: Map<string, Candidate>): Fea
       if (event.type !== 'order') return;
       const buy = event.side === 'buy';
       if (event.action === 'new') {
+        if (!(event.quantity > 0)) return;
+        const typicalSize = Math.exp(typical.logSize);
+        const warm = typical.n >= 200;
+        typical.n++;
+        typical.logSize += Math.max(1 / typical.n, 0.001) * (Math.log(event.quantity) - typical.logSize);
+        if (!warm || event.quantity < p.sizeMultiple * typicalSize) return;
         const best = buy ? book.bidPrice(0) : book.askPrice(0);
         const d = depth(book, buy, p.levels);
         if (!(best > 0) || !(d > 0)) return;
@@ -101,7 +125,8 @@ function state(p: Params, count: DecayingSum, open: Map<string, Candidate>): Fea
           account: event.account,
           side: event.side,
           price: event.price,
-          filled: false,
+          qty: event.quantity,
+          filled: 0,
           opposite: false,
         });
         if (open.size > p.maxTracked) open.delete(open.keys().next().value!);
@@ -111,7 +136,7 @@ function state(p: Params, count: DecayingSum, open: Map<string, Candidate>): Fea
         open.delete(event.orderId);
         if (
           event.action === 'cancel' &&
-          !c.filled &&
+          c.filled <= p.maxFilledShare * c.qty &&
           (c.opposite || !p.requireOpposite) &&
           event.eventTime - c.t <= p.maxLifeMs
         )
@@ -119,6 +144,6 @@ function state(p: Params, count: DecayingSum, open: Map<string, Candidate>): Fea
       }
     },
     value: () => (Number.isNaN(count.lastTime) ? 0 : count.valueAt(count.lastTime)),
-    toJSON: () => ({ d: count.toJSON(), c: [...open] }),
+    toJSON: () => ({ d: count.toJSON(), c: [...open], s: { ...typical } }),
   };
 }

@@ -8,6 +8,8 @@ type Params = {
   pullMs: number;
   /** Orders that lived longer than this are not layers (ordinary resting liquidity). */
   maxLifeMs: number;
+  /** Each layer at least this many times the key's typical new-order size (geometric running mean). */
+  sizeMultiple: number;
   /** Placement times remembered per key (oldest dropped first). */
   maxTracked: number;
 };
@@ -22,20 +24,27 @@ export const layerPulls: Feature<Params> = {
   unit: 'pulls (decaying count)',
   description: 'Stacks of same-side orders at several prices, placed and cancelled together by one account.',
   formula:
-    'sum_k 0.5^((t - t_k)/h) over pulls k: >= minLayers cancels of one account and side at distinct prices within pullMs, each order younger than maxLifeMs',
+    'sum_k 0.5^((t - t_k)/h) over pulls k: >= minLayers cancels of one account and side at distinct prices within pullMs, each order younger than maxLifeMs and >= sizeMultiple * exp(EWMA ln qty)',
   window: 'exponential, half-life halfLifeMs (default 30 s)',
   reveals: 'layering: a wall of orders suggesting pressure, pulled before it can trade',
   keyKind: 'venue-symbol',
   inputs: ['order'],
-  defaults: { halfLifeMs: 30_000, minLayers: 4, pullMs: 250, maxLifeMs: 15_000, maxTracked: 4096 },
+  defaults: {
+    halfLifeMs: 30_000,
+    minLayers: 4,
+    pullMs: 250,
+    maxLifeMs: 15_000,
+    sizeMultiple: 10,
+    maxTracked: 4096,
+  },
   create(params) {
     const p = { ...this.defaults, ...params };
-    return state(p, new DecayingSum(p.halfLifeMs), new Map(), []);
+    return state(p, new DecayingSum(p.halfLifeMs), new Map(), [], { n: 0, logSize: 0 });
   },
   restore(json, params) {
     const p = { ...this.defaults, ...params };
-    const j = json as { d: unknown; o: [string, number][]; r: Recent[] };
-    return state(p, DecayingSum.fromJSON(p.halfLifeMs, j.d), new Map(j.o), j.r);
+    const j = json as { d: unknown; o: [string, number][]; r: Recent[]; s: TypicalSize };
+    return state(p, DecayingSum.fromJSON(p.halfLifeMs, j.d), new Map(j.o), j.r, { ...j.s });
   },
 };
 
@@ -47,11 +56,29 @@ interface Recent {
   counted: boolean;
 }
 
-function state(p: Params, count: DecayingSum, placed: Map<string, number>, recent: Recent[]): FeatureState {
+/** Running mean of log order size: its exponential is the typical (geometric mean) size. */
+interface TypicalSize {
+  n: number;
+  logSize: number;
+}
+
+function state(
+  p: Params,
+  count: DecayingSum,
+  placed: Map<string, number>,
+  recent: Recent[],
+  typical: TypicalSize,
+): FeatureState {
   return {
     update({ event }) {
       if (event.type !== 'order') return;
       if (event.action === 'new') {
+        if (!(event.quantity > 0)) return;
+        const large = typical.n >= 200 && event.quantity >= p.sizeMultiple * Math.exp(typical.logSize);
+        typical.n++;
+        typical.logSize += Math.max(1 / typical.n, 0.001) * (Math.log(event.quantity) - typical.logSize);
+        // Only orders large enough to be a layer are remembered.
+        if (!large) return;
         placed.set(event.orderId, event.eventTime);
         if (placed.size > p.maxTracked) placed.delete(placed.keys().next().value!);
         return;
@@ -70,6 +97,6 @@ function state(p: Params, count: DecayingSum, placed: Map<string, number>, recen
       }
     },
     value: () => (Number.isNaN(count.lastTime) ? 0 : count.valueAt(count.lastTime)),
-    toJSON: () => ({ d: count.toJSON(), o: [...placed], r: recent }),
+    toJSON: () => ({ d: count.toJSON(), o: [...placed], r: recent, s: { ...typical } }),
   };
 }

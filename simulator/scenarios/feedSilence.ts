@@ -5,20 +5,20 @@ const VENUE = 'venue-b';
 const DURATION = 30_000;
 
 /**
- * A venue feed going silent: the market-data feed of one venue (depth, tickers, trades for every
- * symbol) stops for 30 s while the venue keeps matching and the desk's order gateway keeps sending
- * orders there, blind. The feed comes back with a fresh snapshot.
+ * A venue feed going silent: everything one venue publishes (depth, tickers, trades and order
+ * events, every symbol) stops for 30 s while it keeps matching; the feed comes back with a fresh
+ * snapshot. The other venues carry on, so event time goes on too.
  */
 export const feedSilence: Scenario = {
   name: 'feed-silence',
-  description: `${VENUE}'s market data stops for ${DURATION / 1000} s while orders keep flowing`,
+  description: `${VENUE}'s feed (every symbol) stops for ${DURATION / 1000} s`,
   durationMs: DURATION,
   create(world, start) {
     const books = world.books.filter((b) => b.venue === VENUE);
     return {
       truth: {
         scenario: this.name,
-        keys: books.map((b) => keys.venueSymbol(b.venue, b.symbol)),
+        keys: [`venue:${VENUE}`, ...books.map((b) => keys.venueSymbol(b.venue, b.symbol))],
         start,
         end: start + DURATION + 5_000,
         description: this.description,

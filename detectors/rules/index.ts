@@ -1,0 +1,46 @@
+import type { Feature } from '../../features/feature.ts';
+import { fleetingLargeOrders } from '../../features/orderflow/fleetingLargeOrders.ts';
+import { layerPulls } from '../../features/orderflow/layerPulls.ts';
+import { referencePriceMove } from '../../features/reference/referencePriceMove.ts';
+import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
+import { flaggedCounterpartySlot, splitAccumulationSlot, whaleInflowSlot } from './addressRules.ts';
+import {
+  correlationBreakSlot,
+  dislocationSlot,
+  layeringSlot,
+  quoteStuffingSlot,
+  spoofingSlot,
+  washTradingSlot,
+} from './marketRules.ts';
+import { priceShockSlot } from './priceShock.ts';
+import { referencePriceShockSlot } from './referencePriceShock.ts';
+
+export { thresholdUnits } from './thresholdUnits.ts';
+
+/**
+ * The explicit rules of the scenario suite, one slot each, calibrated in threshold units (1 alert,
+ * 2 halt). They read features by name; a feature the pipeline does not compute reads as NaN and
+ * the rule stays silent.
+ */
+export function ruleSlots(): DetectorSlot[] {
+  return [
+    priceShockSlot,
+    spoofingSlot,
+    layeringSlot,
+    quoteStuffingSlot,
+    washTradingSlot,
+    dislocationSlot,
+    correlationBreakSlot,
+    referencePriceShockSlot,
+    flaggedCounterpartySlot,
+    whaleInflowSlot,
+    splitAccumulationSlot,
+  ];
+}
+
+/** Features the rules read that the catalogue (features/index.ts) does not list yet. */
+export const ruleFeatures: readonly Feature[] = [
+  fleetingLargeOrders,
+  layerPulls,
+  referencePriceMove,
+] as readonly Feature[];

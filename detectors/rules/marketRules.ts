@@ -1,0 +1,71 @@
+import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
+import { ThresholdRule } from './thresholdRule.ts';
+import { thresholdUnits, units } from './thresholdUnits.ts';
+
+/** A stateless rule's slot: one shared instance per key kind. */
+function slot(keyKind: DetectorSlot['keyKind'], make: () => ThresholdRule): DetectorSlot {
+  const name = make().name;
+  return {
+    name,
+    keyKind,
+    perKey: false,
+    create: make,
+    restore: make,
+    calibrate: thresholdUnits,
+    explainAbove: 0.5,
+  };
+}
+
+/**
+ * Spoofing: 2.5 (decaying, 30 s half-life) large orders near the touch pulled within seconds
+ * while their owner traded on the other side (`fleeting_large_orders`; normal flow reaches 1.9);
+ * 5 halt.
+ */
+export const spoofingSlot = slot(
+  'venue-symbol',
+  () => new ThresholdRule('spoofing-rule', ['fleeting_large_orders'], (x) => units(x[0]!, 2.5)),
+);
+
+/** Layering: one stack of large orders pulled together (`layer_pulls`, decaying); two halt. */
+export const layeringSlot = slot(
+  'venue-symbol',
+  () => new ThresholdRule('layering-rule', ['layer_pulls'], (x) => units(x[0]!, 0.8)),
+);
+
+/**
+ * Quote stuffing: the 1 s message rate at 8 times its one-minute baseline (`quote_stuffing_score`;
+ * normal flow peaks near 4), 16 times halts.
+ */
+export const quoteStuffingSlot = slot(
+  'venue-symbol',
+  () => new ThresholdRule('quote-stuffing-rule', ['quote_stuffing_score'], (x) => units(x[0]!, 8)),
+);
+
+/**
+ * Wash trading: 0.5 % of the minute's volume with one account on both sides, 1 % halts. Venues
+ * prevent self-trades by default, so normal flow has none: one deliberate wash trade is enough.
+ */
+export const washTradingSlot = slot(
+  'venue-symbol',
+  () => new ThresholdRule('wash-trade-rule', ['wash_trade_share'], (x) => units(x[0]!, 0.005)),
+);
+
+/**
+ * Cross-venue dislocation: one venue's price 45 bps off its basis to another venue's, against the
+ * basis's own 5-minute mean (`price_dislocation`; normal flow stays within 32); 90 bps halts.
+ */
+export const dislocationSlot = slot(
+  'asset-pair',
+  () => new ThresholdRule('dislocation-rule', ['price_dislocation'], (x) => units(Math.abs(x[0]!), 45)),
+);
+
+/**
+ * Correlation break: two assets that normally move together (5-minute return correlation about
+ * 0.45, never below 0.03 in hours of normal flow) turning to a negative correlation: -0.1 alerts,
+ * -0.4 halts (`correlation_5m`). The 1-minute correlation and its z-score (`correlation_break`)
+ * swing too widely in normal flow to tell a break from noise.
+ */
+export const correlationBreakSlot = slot(
+  'asset-pair',
+  () => new ThresholdRule('correlation-break-rule', ['correlation_5m'], (x) => units(0.2 - x[0]!, 0.3)),
+);
