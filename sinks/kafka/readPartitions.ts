@@ -15,6 +15,21 @@ export interface ReadPartitionsOptions {
 }
 
 /**
+ * Retries a metadata request while the broker answers with a retriable error: right after topics
+ * are created or a broker restarts, a partition may briefly have no leader (NOT_LEADER_FOR_PARTITION).
+ */
+async function retriable<T>(request: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (i >= attempts || (err as { retriable?: unknown }).retriable !== true) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
+}
+
+/**
  * Reads partitions of a topic from their start up to the end they had when the read began (the
  * high watermarks then), and returns once every partition is read: restoring a changelog, or the
  * engine's recently acknowledged commands. kafkajs has no manual assignment, so a throwaway
@@ -26,9 +41,11 @@ export async function readPartitions(kafka: Kafka, topic: string, o: ReadPartiti
   await admin.connect();
   let groupId: string | undefined;
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await retriable(() => admin.fetchTopicOffsets(topic));
     const starts =
-      o.fromTimestamp === undefined ? ends : await admin.fetchTopicOffsetsByTimestamp(topic, o.fromTimestamp);
+      o.fromTimestamp === undefined
+        ? ends
+        : await retriable(() => admin.fetchTopicOffsetsByTimestamp(topic, o.fromTimestamp));
     const startOf = new Map(starts.map((s) => [s.partition, Number('low' in s ? s.low : s.offset)]));
     const wanted = new Map<number, { start: number; end: number }>();
     for (const e of ends) {
