@@ -27,6 +27,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/integration/globalSetup.ts'],
+          // The slow-consumer test measures the live heap, after a collection.
+          execArgv: ['--expose-gc'],
         },
       },
     ],

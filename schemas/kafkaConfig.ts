@@ -30,11 +30,11 @@ export const KafkaConfig = z.object({
       alerts: topic('flowguard.alerts'),
       deadLetters: topic('flowguard.deadletters'),
       audit: topic('flowguard.audit'),
-      /** Compacted per-key state of the pipeline (default `<events>.changelog`). */
+      /** Compacted per-key state of the pipeline (default `<groupId>.changelog`). */
       changelog: z.string().min(1).max(249).optional(),
-      /** First stage's sampled feature frames, keyed by asset and by venue (default `<events>.features`). */
+      /** First stage's sampled feature frames, keyed by asset and by venue (default `<groupId>.features`). */
       features: z.string().min(1).max(249).optional(),
-      /** Second stage's cross-venue and cross-asset frames, keyed by pair (default `<events>.cross`). */
+      /** Second stage's cross-venue and cross-asset frames, keyed by pair (default `<groupId>.cross`). */
       crossFeatures: z.string().min(1).max(249).optional(),
     })
     .prefault({}),

@@ -1,7 +1,11 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import type { KafkaConfig, TopicSpec } from '../../schemas/kafkaConfig.ts';
 
-/** The topics of the scale-out machinery, named after the events topic unless configured. */
+/**
+ * The topics of the scale-out machinery, named after the consumer group unless configured (as
+ * Kafka Streams names changelogs after the application id): two pipelines in different groups
+ * on one events topic must not share state.
+ */
 export function stateTopics(config: KafkaConfig): {
   changelog: string;
   features: string;
@@ -9,9 +13,9 @@ export function stateTopics(config: KafkaConfig): {
 } {
   const t = config.topics;
   return {
-    changelog: t.changelog ?? `${t.events}.changelog`,
-    features: t.features ?? `${t.events}.features`,
-    crossFeatures: t.crossFeatures ?? `${t.events}.cross`,
+    changelog: t.changelog ?? `${config.groupId}.changelog`,
+    features: t.features ?? `${config.groupId}.features`,
+    crossFeatures: t.crossFeatures ?? `${config.groupId}.cross`,
   };
 }
 
