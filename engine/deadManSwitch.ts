@@ -56,6 +56,17 @@ export class DeadManSwitch {
     return this.mode;
   }
 
+  /**
+   * Starts the silence window again at `now` unless safe mode is in force (which only `resume`
+   * leaves): for a transport that could not hear heartbeats before `now` (the Kafka adapter
+   * before its consumer joined). Returns whether it re-armed.
+   */
+  arm(now: number): boolean {
+    if (this.mode) return false;
+    this.armedAt = Math.max(this.armedAt, now);
+    return true;
+  }
+
   /** Leaves safe mode on an explicit resume; the next timeout window starts now. */
   resume(now: number): SafeMode | null {
     const was = this.mode;

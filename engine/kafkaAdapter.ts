@@ -22,6 +22,11 @@ export interface EngineOnKafkaOptions {
   readonly dedupWindowMs?: number;
   /** Sees every command answered, with its ack (the benchmark maps acks to actions). */
   readonly onAck?: (command: Command, ack: Ack) => void;
+  /**
+   * How often the engine's dead-man switch is checked against the clock while no command arrives
+   * (default 250 ms); only matters for an engine created with `deadMan` (engine/referenceEngine.ts).
+   */
+  readonly watchdogMs?: number;
 }
 
 /** Headers of the command that the ack carries back, for the latency split. */
@@ -35,6 +40,8 @@ const FORWARDED = [HEADER.eventProduced, HEADER.received, HEADER.decided, HEADER
  * back, so a command it answered before a restart (and that is re-delivered because its offset was
  * not committed yet, or because the pipeline replayed it) is answered DUPLICATE: exactly once
  * across restarts of either side, as far back as the acks topic and `dedupWindowMs` reach.
+ * An engine with a dead-man switch is watched from the moment the adapter starts: when no
+ * HEARTBEAT from any pipeline instance came for its timeout, it enters safe mode by itself.
  */
 export async function runEngineOnKafka(
   engine: ReferenceEngine,
@@ -47,6 +54,8 @@ export async function runEngineOnKafka(
   await ensureTopics(admin, config);
   await admin.disconnect();
   const groupId = options.groupId ?? `${config.groupId}-engine`;
+  // Watched from the start: an engine that cannot reach Kafka must still enter safe mode.
+  const stopWatchdog = engine.startWatchdog(options.watchdogMs ?? 250);
 
   const answered = new Map<string, Ack>();
   await readPartitions(kafka, config.topics.acks, {
@@ -75,6 +84,12 @@ export async function runEngineOnKafka(
     groupId,
     maxWaitTimeInMs: config.maxWaitTimeMs,
     minBytes: 1,
+  });
+  // Heartbeats could not be heard before the consumer joined: the silence window starts again
+  // then, once (a switch that tripped meanwhile stays tripped).
+  const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+    engine.armDeadMan();
+    offJoin();
   });
   await consumer.connect();
   await consumer.subscribe({ topic: config.topics.commands, fromBeginning: true });
@@ -174,6 +189,7 @@ export async function runEngineOnKafka(
       return answered.size;
     },
     async stop() {
+      stopWatchdog();
       await consumer.disconnect();
       await pending.settle().catch(() => undefined);
       await producer.disconnect();

@@ -104,6 +104,16 @@ export class ReferenceEngine {
     return entered;
   }
 
+  /**
+   * The transport is now able to hear heartbeats: the dead-man silence counts from now, unless the
+   * switch already tripped (safe mode is left only by a global RESUME). False when not re-armed.
+   */
+  armDeadMan(): boolean {
+    if (!this.deadMan) return false;
+    this.tick();
+    return this.deadMan.arm(this.clock());
+  }
+
   /** Runs `tick` every `everyMs` of wall time until the returned function is called. */
   startWatchdog(everyMs = 250): () => void {
     const timer = setInterval(() => this.tick(), everyMs);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { CompressionTypes, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { defaultDetectorSlots } from '../detectors/index.ts';
 import { marketFeatures } from '../features/index.ts';
@@ -22,6 +23,7 @@ import { startCrossAssetStage } from './crossAssetStage.ts';
 import type { Decision, FeatureFrame } from './envelope.ts';
 import { newDecodeStats } from './decode.ts';
 import { formatFor } from './formats/index.ts';
+import { heartbeats } from './heartbeats.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { restorePartitions, type PartitionCounts } from './state/changelog.ts';
 import { featureSampler } from './state/featureSampler.ts';
@@ -39,6 +41,13 @@ export interface DistributedOptions {
   readonly watchAcks?: boolean;
   /** Progress lines (restores, revocations, checkpoint failures); default: stderr. */
   readonly log?: (line: string) => void;
+  /**
+   * HEARTBEATs on the commands topic for the engine's dead-man switch, every
+   * `policy.engine.heartbeatIntervalMs`, on this instance's own scope
+   * `heartbeat:<groupId>/<instance>`. Off by default in this API (tests and benchmarks count the
+   * commands topic); `flowguard run` turns it on.
+   */
+  readonly heartbeats?: boolean;
 }
 
 /** Counters and latencies of a running distributed pipeline instance (since it started). */
@@ -61,6 +70,8 @@ export interface DistributedStats {
   replaySkipped: number;
   /** Partitions this instance runs now. */
   readonly partitions: Set<number>;
+  /** HEARTBEATs handed to the commands topic. */
+  heartbeats: number;
 }
 
 /**
@@ -90,6 +101,8 @@ export async function startDistributed(o: DistributedOptions) {
   const k = config.kafka;
   const topics = stateTopics(k);
   const suffix = o.instanceId ? `-${o.instanceId}` : '';
+  /** Names this instance in its heartbeat scope and audit chain. */
+  const instanceName = o.instanceId ?? `${hostname()}-${process.pid}`;
   const log =
     o.log ??
     ((line: string) => process.stderr.write(`flowguard${suffix ? ` ${o.instanceId}` : ''}: ${line}\n`));
@@ -123,6 +136,7 @@ export async function startDistributed(o: DistributedOptions) {
     restores: 0,
     replaySkipped: 0,
     partitions: new Set(),
+    heartbeats: 0,
   };
 
   // The task whose message is being processed: the command sink stamps its latency headers.
@@ -406,6 +420,18 @@ export async function startDistributed(o: DistributedOptions) {
         void checkpoint(t);
   }, checkpointMs);
 
+  const beats = o.heartbeats
+    ? heartbeats({
+        pipelineId: `${k.groupId}/${instanceName}`,
+        intervalMs: config.policy.engine.heartbeatIntervalMs,
+        ttlMs: config.policy.engine.deadManMs,
+      }).subscribe((command) => {
+        stats.heartbeats++;
+        // Through the command sink: in order with the policy's commands, tracked until Kafka has it.
+        void commandSink.write([{ command, arrivalMs: performance.now() }]);
+      })
+    : undefined;
+
   const cross = sampler ? await startCrossAssetStage(kafka, config, { instanceId: o.instanceId }) : undefined;
 
   return {
@@ -418,6 +444,8 @@ export async function startDistributed(o: DistributedOptions) {
     },
     /** Stops consuming, checkpoints and commits what the sinks hold, flushes history and disconnects (SIGTERM path). */
     async stop(): Promise<void> {
+      // First: an instance that stops is no longer watching, and the engine must be able to tell.
+      beats?.unsubscribe();
       clearInterval(idleCheckpoints);
       await consumer.stop();
       await pending.settle().catch(() => undefined);

@@ -4,11 +4,22 @@ import { runEngineOnKafka } from '../../engine/kafkaAdapter.ts';
 import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard engine --config FILE [--engine-id ID]
+const help = `Usage: flowguard engine --config FILE [--engine-id ID] [--no-dead-man]
 
 The reference trading engine on Kafka: reads circuit-breaker commands from the commands topic,
 applies each commandId once, and answers APPLIED, REJECTED (with the reason) or DUPLICATE on the
 acks topic. It shows the engine team the other side of the protocol (docs/engine-protocol.md).
+
+Dead-man switch: every pipeline instance (flowguard run) sends a HEARTBEAT on the commands topic
+every policy.engine.heartbeatIntervalMs. When no heartbeat from any instance came for
+policy.engine.deadManMs, the engine puts all trading in safe mode (policy.engine.safeMode:
+REDUCE_ONLY or HALT) and stays there, whatever heartbeats do later, until a global RESUME (an
+admin's resume of 'global' on the risk desk). The timer starts when the engine starts: with no
+pipeline running it enters safe mode after deadManMs. Safe-mode changes are printed on stderr.
+
+Options:
+  --engine-id ID   the engineId in acks (default reference-engine)
+  --no-dead-man    no dead-man switch (tests and benchmarks without a pipeline)
 
 Example:
   flowguard engine --config deploy/flowguard.json`;
@@ -20,13 +31,29 @@ export const engineCommand: Command = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string' }, 'engine-id': { type: 'string', default: 'reference-engine' } },
+      options: {
+        config: { type: 'string' },
+        'engine-id': { type: 'string', default: 'reference-engine' },
+        'no-dead-man': { type: 'boolean', default: false },
+      },
     });
     const config = loadConfig(values.config);
-    const engine = new ReferenceEngine(values['engine-id']);
+    const link = config.policy.engine;
+    const engine = new ReferenceEngine(values['engine-id'], Date.now, {
+      ...(values['no-dead-man'] ? {} : { deadMan: { timeoutMs: link.deadManMs, safeMode: link.safeMode } }),
+      onSafeMode: (e) =>
+        console.error(
+          e.entered
+            ? `flowguard engine: SAFE MODE ${e.mode.action} on all trading: ${e.mode.reason}`
+            : `flowguard engine: left safe mode on an explicit global RESUME`,
+        ),
+    });
     const adapter = await runEngineOnKafka(engine, config.kafka);
     console.error(
-      `flowguard engine: ${engine.engineId} reading ${config.kafka.topics.commands}, answering on ${config.kafka.topics.acks}`,
+      `flowguard engine: ${engine.engineId} reading ${config.kafka.topics.commands}, answering on ${config.kafka.topics.acks}` +
+        (values['no-dead-man']
+          ? '; no dead-man switch'
+          : `; ${link.safeMode} everywhere after ${link.deadManMs} ms without a heartbeat`),
     );
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);

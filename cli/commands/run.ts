@@ -3,7 +3,7 @@ import { loadConfig } from '../../core/loadConfig.ts';
 import { startDistributed } from '../../pipelines/distributed.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard run --config FILE [--no-influx]
+const help = `Usage: flowguard run --config FILE [--instance-id ID] [--no-influx] [--no-heartbeats]
 
 The pipeline between Apache Kafka and InfluxDB: consumes the events topic in the configured
 consumer group, produces commands, alerts and dead letters, writes history to InfluxDB.
@@ -11,6 +11,17 @@ SIGTERM or Ctrl-C stops consuming, waits until Kafka holds every output, commits
 flushes InfluxDB and exits. Configuration: one JSON file plus FLOWGUARD_* environment
 variables (docs/configuration.md); the InfluxDB token comes from the environment variable named
 by influxdb.tokenEnv (FLOWGUARD_INFLUX_TOKEN by default).
+
+Heartbeats: every policy.engine.heartbeatIntervalMs the instance sends a HEARTBEAT on the commands
+topic on its own scope, heartbeat:<groupId>/<instance id>. The engine (flowguard engine) enters
+its safe mode when no instance's heartbeat came for policy.engine.deadManMs; SIGTERM stops the
+heartbeats first.
+
+Options:
+  --instance-id ID   names this instance in its heartbeat scope, audit chain and client ids
+                     (default <hostname>-<pid>); give each instance of a group its own
+  --no-influx        write no history (and do not warn about a missing token)
+  --no-heartbeats    send no heartbeats (an engine with a dead-man switch will enter safe mode)
 
 Example:
   FLOWGUARD_INFLUX_TOKEN=... flowguard run --config deploy/flowguard.json`;
@@ -22,7 +33,12 @@ export const runCommand: Command = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string' }, 'no-influx': { type: 'boolean', default: false } },
+      options: {
+        config: { type: 'string' },
+        'instance-id': { type: 'string' },
+        'no-influx': { type: 'boolean', default: false },
+        'no-heartbeats': { type: 'boolean', default: false },
+      },
     });
     const config = loadConfig(values.config);
     const token = process.env[config.influxdb.tokenEnv];
@@ -32,6 +48,8 @@ export const runCommand: Command = {
       );
     const rt = await startDistributed({
       config,
+      heartbeats: !values['no-heartbeats'],
+      ...(values['instance-id'] ? { instanceId: values['instance-id'] } : {}),
       ...(token && !values['no-influx'] ? { influxToken: token } : {}),
     });
     console.error(

@@ -89,7 +89,10 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
       }
 
     adapter = await runEngineOnKafka(engine, k, {
-      onAck: (command, ack) => answers.push({ command, ack, at: Date.now() }),
+      // flowguard run also sends heartbeats on the commands topic: not the policy's commands.
+      onAck: (command, ack) => {
+        if (command.action !== 'HEARTBEAT') answers.push({ command, ack, at: Date.now() });
+      },
     });
     const file = configFile(config);
     const env = (id: string) => ({

@@ -94,3 +94,28 @@ describe('dead-man switch - reference engine in virtual time', () => {
     expect(e2.tick()).not.toBeNull();
   });
 });
+
+describe('dead-man switch - arming when the transport starts hearing', () => {
+  it('armDeadMan starts the silence window again, so a slow start is not taken for silence', () => {
+    const { engine, advance } = setup();
+    advance(2500);
+    expect(engine.armDeadMan()).toBe(true);
+    advance(2999);
+    expect(engine.tick()).toBeNull();
+    advance(1);
+    expect(engine.tick()).toMatchObject({ action: 'HALT' });
+  });
+
+  it('armDeadMan does not leave safe mode once the switch tripped', () => {
+    const { engine, advance, at } = setup();
+    advance(3000);
+    expect(engine.armDeadMan()).toBe(false);
+    expect(engine.safeMode).toMatchObject({ action: 'HALT' });
+    expect(engine.apply(beat(1, at())).status).toBe('APPLIED');
+    expect(engine.safeMode).not.toBeNull();
+  });
+
+  it('an engine without a dead-man switch has nothing to arm', () => {
+    expect(new ReferenceEngine('e').armDeadMan()).toBe(false);
+  });
+});
