@@ -59,6 +59,13 @@ const sinkFill = new Gauge({
   registers: [registry],
 });
 
+const sinkDropped = new Counter({
+  name: 'flowguard_sink_dropped_total',
+  help: 'Records a sink had to drop (buffer full or retries exhausted), by sink',
+  labelNames: ['sink'] as const,
+  registers: [registry],
+});
+
 const httpRequests = new Counter({
   name: 'flowguard_http_requests_total',
   help: 'Risk-desk HTTP requests, by route and status',
@@ -101,6 +108,11 @@ export function countDeadLetter(reason: string): void {
 /** Sets a sink's buffer fill, 0..1. */
 export function setSinkBufferFill(sink: string, ratio: number): void {
   sinkFill.set({ sink }, Math.min(1, Math.max(0, ratio)));
+}
+
+/** Counts `n` records a sink dropped. */
+export function countSinkDropped(sink: string, n: number): void {
+  sinkDropped.inc({ sink }, n);
 }
 
 /** Counts one HTTP request of the risk desk. */

@@ -59,8 +59,9 @@ function pageOf<T>(rows: readonly T[], q: HistoryQuery): HistoryPage<T> {
 /**
  * The desk's history over InfluxDB, through the Flux queries of sinks/influx/influxHistory.ts:
  * alerts from the `alert` measurement, commands from `command`, anomalies from `score` (each stored
- * detector score at or above `minScore`). Fields the writer does not store come back empty: an
- * alert's triggering event ids, a command's reason code, `issuedBy` and expiry.
+ * detector score at or above `minScore`), newest first as the desk's store promises. Points written
+ * before the writer stored them come back without an alert's triggering event ids and with the
+ * reason code `UNRECORDED`.
  */
 export function influxHistoryStore(influx: InfluxHistory): HistoryStore {
   const ask = (q: HistoryQuery) => ({
@@ -72,6 +73,7 @@ export function influxHistoryStore(influx: InfluxHistory): HistoryStore {
     ...(q.minScore !== undefined ? { minScore: q.minScore } : {}),
     limit: q.limit + 1,
     offset: q.offset,
+    newestFirst: true,
   });
   return {
     async queryAlerts(q) {
@@ -91,7 +93,7 @@ export function influxHistoryStore(influx: InfluxHistory): HistoryStore {
           severity: r.severity as Alert['severity'],
           message: r.message,
           topFeatures: (Array.isArray(r.topFeatures) ? r.topFeatures : []) as Contribution[],
-          triggeringEventIds: [],
+          triggeringEventIds: r.triggeringEventIds,
         })),
         q,
       );
@@ -107,8 +109,11 @@ export function influxHistoryStore(influx: InfluxHistory): HistoryStore {
           scope: scopeOf(r.scope, r.venue, r.symbol),
           eventTime: r.eventTime,
           issuedAt: r.issuedAt,
-          reason: { code: 'UNRECORDED', text: r.reason },
+          reason: { code: r.reasonCode, text: r.reason },
           ...(r.evidence ? { evidence: r.evidence as Command['evidence'] } : {}),
+          ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}),
+          ...(r.magnitude !== undefined ? { magnitude: r.magnitude } : {}),
+          ...(r.issuedBy ? { issuedBy: r.issuedBy } : {}),
         })),
         q,
       );

@@ -10,6 +10,8 @@ export interface HistoryQuery {
   minScore?: number;
   limit?: number;
   offset?: number;
+  /** Newest first (the risk desk's order); oldest first by default. */
+  newestFirst?: boolean;
 }
 
 /** An anomaly (alert) as stored: tags and fields of one `alert` point. */
@@ -26,6 +28,7 @@ export interface AnomalyRecord {
   alertId: string;
   message: string;
   topFeatures: unknown;
+  triggeringEventIds: string[];
 }
 
 export interface CommandRecord {
@@ -37,9 +40,13 @@ export interface CommandRecord {
   venue?: string;
   commandId: string;
   sequence: number;
+  reasonCode: string;
   reason: string;
   evidence: unknown;
   issuedAt: number;
+  expiresAt?: number;
+  magnitude?: number;
+  issuedBy?: { user: string; why: string };
 }
 
 function filters(q: HistoryQuery, tags: readonly ('symbol' | 'venue' | 'detector')[]) {
@@ -51,12 +58,20 @@ function filters(q: HistoryQuery, tags: readonly ('symbol' | 'venue' | 'detector
   return fluxExpression(parts.map(String).join('\n  '));
 }
 
+/** A JSON array of strings stored in a string field (older points lack it: empty). */
+function stringArray(v: unknown): string[] {
+  if (typeof v !== 'string') return [];
+  const a = JSON.parse(v) as unknown;
+  return Array.isArray(a) ? a.map(String) : [];
+}
+
 const page = (q: HistoryQuery) =>
-  flux`|> limit(n: ${Math.max(1, Math.min(q.limit ?? 1000, 10_000))}, offset: ${Math.max(0, q.offset ?? 0)})`;
+  flux`|> sort(columns: ["_time"], desc: ${q.newestFirst === true})
+  |> limit(n: ${Math.max(1, Math.min(q.limit ?? 1000, 10_000))}, offset: ${Math.max(0, q.offset ?? 0)})`;
 
 /**
  * Reads flowguard's history back from InfluxDB with Flux: anomalies (alerts) and commands in a
- * time range, filtered by symbol, venue, detector and minimum score, oldest first, paged.
+ * time range, filtered by symbol, venue, detector and minimum score, oldest (or newest) first, paged.
  */
 export class InfluxHistory {
   private readonly api: QueryApi;
@@ -80,7 +95,6 @@ from(bucket: ${this.bucket})
   |> schema.fieldsAsCols()
   |> filter(fn: (r) => r.score >= ${min})
   |> group()
-  |> sort(columns: ["_time"])
   ${page(q)}`;
     const rows = await this.api.collectRows<Record<string, unknown>>(query);
     return rows.map((r) => ({
@@ -96,6 +110,7 @@ from(bucket: ${this.bucket})
       alertId: String(r['alert_id']),
       message: String(r['message'] ?? ''),
       topFeatures: JSON.parse(String(r['top_features'] ?? '[]')) as unknown,
+      triggeringEventIds: stringArray(r['triggering_event_ids']),
     }));
   }
 
@@ -107,7 +122,6 @@ from(bucket: ${this.bucket})
   ${filters(q, ['symbol', 'venue'])}
   |> schema.fieldsAsCols()
   |> group()
-  |> sort(columns: ["_time"])
   ${page(q)}`;
     const rows = await this.api.collectRows<Record<string, unknown>>(query);
     return rows.map((r) => ({
@@ -119,9 +133,15 @@ from(bucket: ${this.bucket})
       ...(r['venue'] ? { venue: String(r['venue']) } : {}),
       commandId: String(r['command_id']),
       sequence: Number(r['sequence']),
+      reasonCode: String(r['reason_code'] ?? 'UNRECORDED'),
       reason: String(r['reason'] ?? ''),
       evidence: JSON.parse(String(r['evidence'] ?? 'null')) as unknown,
       issuedAt: Number(r['issued_at']),
+      ...(typeof r['expires_at'] === 'number' ? { expiresAt: r['expires_at'] } : {}),
+      ...(typeof r['magnitude'] === 'number' ? { magnitude: r['magnitude'] } : {}),
+      ...(typeof r['issued_by'] === 'string'
+        ? { issuedBy: { user: r['issued_by'], why: String(r['issued_by_why'] ?? '') } }
+        : {}),
     }));
   }
 
@@ -134,7 +154,6 @@ from(bucket: ${this.bucket})
   ${filters(q, ['symbol', 'venue', 'detector'])}
   |> filter(fn: (r) => r._value >= ${min})
   |> group()
-  |> sort(columns: ["_time"])
   ${page(q)}`;
     const rows = await this.api.collectRows<Record<string, unknown>>(query);
     return rows.map((r) => ({

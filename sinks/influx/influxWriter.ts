@@ -1,4 +1,5 @@
 import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
+import { countSinkDropped, onScrape, setSinkBufferFill } from '../../core/metrics.ts';
 import type { Decision } from '../../pipelines/envelope.ts';
 import type { InfluxConfig } from '../../schemas/influxConfig.ts';
 import type { Subject } from '../../schemas/feature.ts';
@@ -31,6 +32,11 @@ function tagSubject(p: Point, s: Subject): Point {
  */
 export function influxWriter(config: InfluxConfig, token: string) {
   const stats: InfluxWriterStats = { points: 0, written: 0, dropped: 0, failedWrites: 0, lastError: null };
+  const name = `influxdb:${config.bucket}`;
+  const drop = (n: number) => {
+    stats.dropped += n;
+    countSinkDropped(name, n);
+  };
   const featureCounters = new Map<string, number>();
   const api: WriteApi = new InfluxDB({ url: config.url, token, timeout: 10_000 }).getWriteApi(
     config.org,
@@ -52,10 +58,10 @@ export function influxWriter(config: InfluxConfig, token: string) {
         stats.failedWrites++;
         stats.lastError = error.message;
         // Returning nothing lets the client retry; past the last attempt or the deadline the lines are gone.
-        if (attempt > config.maxRetries || Date.now() > expires) stats.dropped += lines.length;
+        if (attempt > config.maxRetries || Date.now() > expires) drop(lines.length);
       },
       writeRetrySkipped(entry) {
-        stats.dropped += entry.lines.length;
+        drop(entry.lines.length);
       },
     },
   );
@@ -83,6 +89,7 @@ export function influxWriter(config: InfluxConfig, token: string) {
           .stringField('alert_id', a.alertId)
           .stringField('message', a.message)
           .stringField('top_features', JSON.stringify(a.topFeatures))
+          .stringField('triggering_event_ids', JSON.stringify(a.triggeringEventIds))
           .timestamp(a.eventTime),
       );
     }
@@ -93,15 +100,17 @@ export function influxWriter(config: InfluxConfig, token: string) {
         .tag('scope_level', c.scope.level);
       if (c.scope.venue) p.tag('venue', c.scope.venue);
       if (c.scope.symbol) p.tag('symbol', c.scope.symbol);
-      out.push(
-        p
-          .stringField('command_id', c.commandId)
-          .intField('sequence', c.sequence)
-          .stringField('reason', c.reason.text)
-          .stringField('evidence', JSON.stringify(c.evidence ?? null))
-          .intField('issued_at', c.issuedAt)
-          .timestamp(c.eventTime),
-      );
+      p.stringField('command_id', c.commandId)
+        .intField('sequence', c.sequence)
+        .stringField('reason_code', c.reason.code)
+        .stringField('reason', c.reason.text)
+        .stringField('evidence', JSON.stringify(c.evidence ?? null))
+        .intField('issued_at', c.issuedAt);
+      if (c.expiresAt !== undefined) p.intField('expires_at', c.expiresAt);
+      if (c.magnitude !== undefined) p.floatField('magnitude', c.magnitude);
+      if (c.issuedBy)
+        p.stringField('issued_by', c.issuedBy.user).stringField('issued_by_why', c.issuedBy.why);
+      out.push(p.timestamp(c.eventTime));
     }
     if (config.featureSampleEvery > 0) {
       const n = (featureCounters.get(frame.subject.key) ?? 0) + 1;
@@ -126,10 +135,13 @@ export function influxWriter(config: InfluxConfig, token: string) {
     return out;
   };
 
+  const bufferedPoints = () => stats.points - stats.written - stats.dropped;
+  // Read at each scrape: how much of the retry buffer the outage (or a slow InfluxDB) has used.
+  const unhook = onScrape(() => setSinkBufferFill(name, bufferedPoints() / config.maxBufferPoints));
   const sink: Sink<Decision> & { stats: InfluxWriterStats; bufferedPoints(): number } = {
-    name: `influxdb:${config.bucket}`,
+    name,
     stats,
-    bufferedPoints: () => stats.points - stats.written - stats.dropped,
+    bufferedPoints,
     write(batch) {
       for (const d of batch) {
         const ps = points(d);
@@ -144,6 +156,7 @@ export function influxWriter(config: InfluxConfig, token: string) {
       });
     },
     async close() {
+      unhook();
       await api.close().catch((err: unknown) => {
         stats.lastError = (err as Error).message;
       });

@@ -157,6 +157,7 @@ describe('risk desk - history over real InfluxDB', () => {
         severity: wrote.severity,
         message: wrote.message,
         topFeatures: wrote.topFeatures,
+        triggeringEventIds: wrote.triggeringEventIds,
       });
       expect(a.score).toBeCloseTo(wrote.score, 12);
     }
@@ -183,6 +184,16 @@ describe('risk desk - history over real InfluxDB', () => {
     const got = (r.items as Command[]).map((c) => [c.commandId, c.action, c.scope.key, c.sequence]);
     const wrote = commands.map((c) => [c.commandId, c.action, c.scope.key, c.sequence]);
     expect(got.sort()).toEqual(wrote.sort());
+    const byId = new Map(commands.map((c) => [c.commandId, c]));
+    for (const c of r.items as Command[]) {
+      const w = byId.get(c.commandId)!;
+      expect(c.reason).toEqual(w.reason);
+      expect(c.expiresAt).toBe(w.expiresAt);
+      expect(c.magnitude).toBe(w.magnitude);
+    }
+    // Newest first, as the desk shows them.
+    const times = (r.items as Command[]).map((c) => c.eventTime);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(commands.some((c) => c.action === 'HALT')).toBe(true);
   });
 
