@@ -140,8 +140,9 @@ export function applyPolicy(
         score: driver.score,
         threshold,
         topFeatures: cause.kind === 'calm' ? [] : top,
+        // A copy: `recent` goes on changing, and a command must not change after it was issued.
         triggeringEvents: recent.some((e) => e.eventId === frame.eventId)
-          ? recent
+          ? [...recent]
           : [...recent, { eventId: frame.eventId, eventTime: frame.eventTime }],
         scores: scored.scores.map((s) => ({ detector: s.detector, score: s.score })),
         ...(cause.kind === 'score' ? { aboveForMs: cause.aboveForMs } : {}),
