@@ -95,12 +95,7 @@ describe('order-flow features - match a naive full recomputation on random strea
       ),
     ).toBeGreaterThan(0));
 
-  const ratio = (
-    num: number[],
-    den: number[],
-    p: { halfLifeMs: number; warmupMs: number },
-    scaled: boolean,
-  ) => {
+  const ratio = (num: number[], den: number[], p: { halfLifeMs: number; warmupMs: number }) => {
     const a = naiveRate(num, ones(num.length), p.halfLifeMs);
     const b = naiveRate(den, ones(den.length), p.halfLifeMs);
     const last = Math.max(...[a.last, b.last].filter((x) => !Number.isNaN(x)));
@@ -108,12 +103,7 @@ describe('order-flow features - match a naive full recomputation on random strea
     const age = (r: typeof a) => (Number.isNaN(r.first) ? 0 : last - r.first);
     if (Math.max(age(a), age(b)) < p.warmupMs) return undefined;
     const cnt = (r: typeof a) => (Number.isNaN(r.last) ? 0 : r.count * decay(last, r.last, p.halfLifeMs));
-    if (!scaled) return cnt(a) / (cnt(b) + 1);
-    // cancel_to_trade works with rates times the full span, i.e. counts over the warm-up span.
-    const span = p.halfLifeMs / Math.LN2;
-    const rate = (r: typeof a) =>
-      Number.isNaN(r.last) ? 0 : cnt(r) / Math.min(span, Math.max(1, last - r.first + 1));
-    return (rate(a) * span) / (rate(b) * span + 1);
+    return cnt(a) / (cnt(b) + 1);
   };
 
   it('cancel_to_trade', () =>
@@ -128,7 +118,6 @@ describe('order-flow features - match a naive full recomputation on random strea
             c,
             trades(steps).map((t) => t.eventTime),
             p,
-            true,
           );
         },
         { params: { halfLifeMs: 3_000, warmupMs: 2_000 } },
@@ -147,7 +136,6 @@ describe('order-flow features - match a naive full recomputation on random strea
             o,
             trades(steps).map((t) => t.eventTime),
             p,
-            false,
           );
         },
         { params: { halfLifeMs: 3_000, warmupMs: 2_000 } },
