@@ -1,9 +1,13 @@
 import { hostname } from 'node:os';
 import { CompressionTypes, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { alertEntry, commandEntry } from '../audit/auditEntries.ts';
+import type { AuditEntry } from '../audit/hashChain.ts';
+import { kafkaAuditChain } from '../audit/kafkaAuditChain.ts';
 import { defaultDetectorSlots } from '../detectors/index.ts';
 import { marketFeatures } from '../features/index.ts';
 import { LatencyRecorder } from '../core/latency.ts';
 import {
+  countAlert,
   countCommand,
   countDeadLetter,
   countEvents,
@@ -48,6 +52,12 @@ export interface DistributedOptions {
    * commands topic); `flowguard run` turns it on.
    */
   readonly heartbeats?: boolean;
+  /**
+   * The hash-chained audit trail on the audit topic (audit/kafkaAuditChain.ts): every alert and
+   * command this instance decides, sealed into its own chain `<groupId>/<instance>/<start time>`,
+   * before the input is committed. Off by default in this API; `flowguard run` turns it on.
+   */
+  readonly audit?: boolean;
 }
 
 /** Counters and latencies of a running distributed pipeline instance (since it started). */
@@ -158,6 +168,27 @@ export async function startDistributed(o: DistributedOptions) {
     topic: k.topics.deadLetters,
     key: (d) => `${d.origin.topic ?? ''}:${d.origin.partition ?? ''}`,
   });
+  const audit = o.audit
+    ? kafkaAuditChain({
+        producer,
+        topic: k.topics.audit,
+        chainId: `${k.groupId}/${instanceName}/${new Date().toISOString()}`,
+        log,
+      })
+    : undefined;
+  const sealed = (entries: AuditEntry[]) => {
+    if (audit) void pending.track(Promise.resolve(audit.write(entries)));
+  };
+  sealed([
+    {
+      at: Date.now(),
+      kind: 'instance',
+      id: `${k.groupId}/${instanceName}`,
+      action: 'START',
+      rationale: `pipeline instance ${instanceName} of group ${k.groupId} started on ${hostname()} (pid ${process.pid}), reading ${k.topics.events}`,
+      data: { instance: instanceName, groupId: k.groupId, host: hostname(), pid: process.pid },
+    },
+  ]);
   const influx = o.influxToken ? influxWriter(config.influxdb, o.influxToken) : undefined;
   const sampleMs = k.featureSampleMs ?? DEFAULT_SAMPLE_MS;
   const sampler = sampleMs > 0 ? featureSampler(producer, pending, topics.features, sampleMs) : undefined;
@@ -166,6 +197,7 @@ export async function startDistributed(o: DistributedOptions) {
     write(batch) {
       stats.commands += batch.length;
       for (const d of batch) countCommand(d.command.action);
+      sealed(batch.map((d) => commandEntry(d.command)));
     },
     flush: async () => undefined,
     close: async () => undefined,
@@ -187,7 +219,11 @@ export async function startDistributed(o: DistributedOptions) {
         alertSink,
         {
           name: 'alert-count',
-          write: (b) => void (stats.alerts += b.length),
+          write: (b) => {
+            stats.alerts += b.length;
+            for (const a of b) countAlert(a.severity, a.detector);
+            sealed(b.map(alertEntry));
+          },
           flush: async () => undefined,
           close: async () => undefined,
         },
@@ -438,6 +474,10 @@ export async function startDistributed(o: DistributedOptions) {
     stats,
     influx,
     cross,
+    /** This instance's audit chain on the audit topic, when `audit` is on. */
+    audit,
+    /** The instance's name in its heartbeat scope and audit chain. */
+    instanceName,
     /** Checkpointed counts of the partitions this instance runs (exact across moves and crashes). */
     partitionCounts(): Map<number, PartitionCounts> {
       return new Map([...tasks].map(([p, t]) => [p, { ...t.counts }]));
@@ -459,6 +499,7 @@ export async function startDistributed(o: DistributedOptions) {
       }
       await consumer.disconnect();
       await cross?.stop();
+      await audit?.close();
       await influx?.close();
       await acksConsumer?.disconnect();
       await Promise.all([producer.disconnect(), commandProducer.disconnect()]);

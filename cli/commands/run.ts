@@ -4,6 +4,7 @@ import { startDistributed } from '../../pipelines/distributed.ts';
 import type { Command } from '../command.ts';
 
 const help = `Usage: flowguard run --config FILE [--instance-id ID] [--no-influx] [--no-heartbeats]
+                     [--no-audit]
 
 The pipeline between Apache Kafka and InfluxDB: consumes the events topic in the configured
 consumer group, produces commands, alerts and dead letters, writes history to InfluxDB.
@@ -17,11 +18,16 @@ topic on its own scope, heartbeat:<groupId>/<instance id>. The engine (flowguard
 its safe mode when no instance's heartbeat came for policy.engine.deadManMs; SIGTERM stops the
 heartbeats first.
 
+Audit trail: every alert and command the instance decides is sealed into a hash chain of its own
+on the audit topic (kafka.topics.audit), keyed <groupId>/<instance id>/<start time>, before the
+input offsets are committed; flowguard audit verify-topic checks every chain.
+
 Options:
   --instance-id ID   names this instance in its heartbeat scope, audit chain and client ids
                      (default <hostname>-<pid>); give each instance of a group its own
   --no-influx        write no history (and do not warn about a missing token)
   --no-heartbeats    send no heartbeats (an engine with a dead-man switch will enter safe mode)
+  --no-audit         write no audit chain
 
 Example:
   FLOWGUARD_INFLUX_TOKEN=... flowguard run --config deploy/flowguard.json`;
@@ -38,6 +44,7 @@ export const runCommand: Command = {
         'instance-id': { type: 'string' },
         'no-influx': { type: 'boolean', default: false },
         'no-heartbeats': { type: 'boolean', default: false },
+        'no-audit': { type: 'boolean', default: false },
       },
     });
     const config = loadConfig(values.config);
@@ -49,6 +56,7 @@ export const runCommand: Command = {
     const rt = await startDistributed({
       config,
       heartbeats: !values['no-heartbeats'],
+      audit: !values['no-audit'],
       ...(values['instance-id'] ? { instanceId: values['instance-id'] } : {}),
       ...(token && !values['no-influx'] ? { influxToken: token } : {}),
     });
