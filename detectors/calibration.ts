@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.ts';
-import { P2Quantiles } from './stats/p2Quantiles.ts';
+import { P2Quantiles } from '../features/stats/p2Quantiles.ts';
 
 /**
  * A stateful map from one key's raw detector scores to 0..1. Score first, then learn, as detectors

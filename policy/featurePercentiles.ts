@@ -1,4 +1,4 @@
-import { P2Quantile } from '../features/stats/p2Quantile.ts';
+import { P2Quantiles } from '../features/stats/p2Quantiles.ts';
 
 /** Quantiles tracked per key and feature; a value is placed between the two that bracket it. */
 const PROBS = [0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999] as const;
@@ -10,8 +10,8 @@ const WARMUP = 200;
 interface KeyTrack {
   /** The frame layout the positions refer to (frames of a key kind share one array). */
   names: readonly string[];
-  /** Per feature position: its sketches once the feature is tracked. */
-  readonly sketches: (P2Quantile[] | undefined)[];
+  /** Per feature position: its sketch once the feature is tracked. */
+  readonly sketches: (P2Quantiles | undefined)[];
   /** Positions of tracked features, and the `version` they were computed for. */
   tracked: number[];
   version: number;
@@ -20,8 +20,8 @@ interface KeyTrack {
 
 /**
  * Where a feature value stands in its key's own history, as a percentile 0..100, for the evidence
- * of alerts and commands ("cancel-to-trade 41 (p99.9)"). Each key and feature keeps a set of P²
- * quantile sketches (features/stats/p2Quantile.ts, O(1) memory); a value is placed by linear
+ * of alerts and commands ("cancel-to-trade 41 (p99.9)"). Each key and feature keeps one extended P²
+ * sketch of the PROBS quantiles (features/stats/p2Quantiles.ts, O(1) memory); a value is placed by linear
  * interpolation between the quantiles that bracket it and clamped to the outermost ones, so the
  * answer reads "at least p99.9" at the top.
  *
@@ -55,7 +55,7 @@ export class FeaturePercentiles {
       names.forEach((n, i) => {
         if (!this.wanted.has(n)) return;
         k!.tracked.push(i);
-        k!.sketches[i] ??= PROBS.map((p) => new P2Quantile(p));
+        k!.sketches[i] ??= new P2Quantiles(PROBS);
       });
       k.version = this.version;
     }
@@ -66,7 +66,7 @@ export class FeaturePercentiles {
       const i = k.tracked[(k.next + j) % n]!;
       const v = values[i]!;
       if (Number.isNaN(v)) continue;
-      for (const s of k.sketches[i]!) s.add(v);
+      k.sketches[i]!.add(v);
     }
     k.next = (k.next + m) % n;
   }
@@ -75,9 +75,9 @@ export class FeaturePercentiles {
   percentile(key: string, feature: string, value: number | null): number | undefined {
     if (value === null || !Number.isFinite(value)) return undefined;
     const k = this.keys.get(key);
-    const sketches = k?.sketches[k.names.indexOf(feature)];
-    if (!sketches || sketches[0]!.size < WARMUP) return undefined;
-    const q = sketches.map((s) => s.value());
+    const sketch = k?.sketches[k.names.indexOf(feature)];
+    if (!sketch || sketch.n < WARMUP) return undefined;
+    const q = PROBS.map((p) => sketch.quantile(p));
     if (value <= q[0]!) return PROBS[0] * 100;
     for (let j = 1; j < q.length; j++) {
       if (value <= q[j]!) {

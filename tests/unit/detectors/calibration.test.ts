@@ -4,7 +4,7 @@ import { createRng } from '../../../core/rng.ts';
 import { ConfigError } from '../../../core/errors.ts';
 import { TailCalibrator, tailCalibrator, tailCalibratorDefaults } from '../../../detectors/calibration.ts';
 import type { Detector } from '../../../detectors/detector.ts';
-import { P2Quantiles } from '../../../detectors/stats/p2Quantiles.ts';
+import { P2Quantiles } from '../../../features/stats/p2Quantiles.ts';
 import { normalCdf } from '../../../detectors/stats/normalCdf.ts';
 import type { FeatureFrame } from '../../../pipelines/envelope.ts';
 import { scoreDetectors } from '../../../pipelines/scoreDetectors.ts';
