@@ -47,7 +47,7 @@ export function computeFeatures(
           if (!ks.book.apply(event)) return;
         } else if (event.type === 'ticker') ks.book.applyTicker(event);
         else if (event.type === 'trade') ks.book.applyTrade(event.price);
-        const input = { event, book: ks.book };
+        const input = { event, book: ks.book, subject: env.subject };
         const values = new Float64Array(fs.length);
         for (let i = 0; i < fs.length; i++) {
           const st = ks.states[i]!;

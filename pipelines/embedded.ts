@@ -200,7 +200,14 @@ export function embeddedRuntime(
       if (extra.staleFeeds ?? true)
         side.push(
           frames
-            .pipe(staleFeeds({ scanMs: p.staleScanMs, staleAfterMs: p.staleAfterMs, clock: asyncScheduler }))
+            .pipe(
+              staleFeeds({
+                scanMs: p.staleScanMs,
+                staleAfterMs: p.staleAfterMs,
+                venueStaleAfterMs: p.venueStaleAfterMs,
+                clock: asyncScheduler,
+              }),
+            )
             .subscribe((a) => alertSinks.forEach((s) => void s.write([a]))),
         );
       try {

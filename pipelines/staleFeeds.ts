@@ -23,6 +23,12 @@ export interface StaleFeedOptions {
   /** Silence after which a key or venue is flagged. */
   readonly staleAfterMs: number;
   /**
+   * Silence of every key of one venue, while another venue is still publishing, after which the
+   * venue is flagged (default staleAfterMs). One thin symbol may go quiet for seconds; a whole venue
+   * going quiet while the others carry on is an outage of its feed, and the sooner the better.
+   */
+  readonly venueStaleAfterMs?: number;
+  /**
    * `event`: the scan runs on the stream's own event time (replay, deterministic; it cannot see a
    * silence of every feed at once, since then event time stops too). A scheduler: the scan runs on
    * its clock (asyncScheduler live, TestScheduler in tests), and silence is measured in that clock's
@@ -50,14 +56,23 @@ export const STALE_FEED_DETECTOR = 'stale-feed';
  */
 export function staleFeeds<T extends FeedItem>(o: StaleFeedOptions): OperatorFunction<T, Alert> {
   const { scanMs, staleAfterMs } = o;
+  const venueStaleAfterMs = Math.min(o.venueStaleAfterMs ?? staleAfterMs, staleAfterMs);
   const clock = o.clock ?? asyncScheduler;
-  if (!(scanMs > 0) || !(staleAfterMs > 0)) throw new RangeError('scanMs and staleAfterMs must be positive');
+  if (!(scanMs > 0) || !(staleAfterMs > 0) || !(venueStaleAfterMs > 0))
+    throw new RangeError('scanMs, staleAfterMs and venueStaleAfterMs must be positive');
   return (source) =>
     new Observable<Alert>((subscriber) => {
       const keys = new Map<string, Seen>();
       const venueFlagged = new Set<string>();
 
-      const alert = (key: string, subject: Subject, last: Seen, now: number, what: string): Alert => {
+      const alert = (
+        key: string,
+        subject: Subject,
+        last: Seen,
+        now: number,
+        what: string,
+        after = staleAfterMs,
+      ): Alert => {
         const quiet = now - last.at;
         return {
           schemaVersion: SCHEMA_VERSION,
@@ -69,25 +84,33 @@ export function staleFeeds<T extends FeedItem>(o: StaleFeedOptions): OperatorFun
           detector: STALE_FEED_DETECTOR,
           score: 1,
           severity: 'warning',
-          message: `${what}: no events for ${(quiet / 1000).toFixed(1)} s (stale after ${staleAfterMs / 1000} s); last event ${last.eventId} at ${new Date(last.eventTime).toISOString()}`,
-          topFeatures: [{ feature: 'silence_ms', value: quiet, contribution: quiet / staleAfterMs }],
+          message: `${what}: no events for ${(quiet / 1000).toFixed(1)} s (stale after ${after / 1000} s); last event ${last.eventId} at ${new Date(last.eventTime).toISOString()}`,
+          topFeatures: [{ feature: 'silence_ms', value: quiet, contribution: quiet / after }],
           triggeringEventIds: [last.eventId],
         };
       };
 
       const scan = (now: number) => {
-        const silentByVenue = new Map<string, Seen[]>();
-        const liveVenues = new Set<string>();
+        // Per venue: its keys and the time of its newest item.
+        const byVenue = new Map<string, { list: Seen[]; last: number }>();
         for (const s of keys.values()) {
           const venue = s.subject.venue;
-          const silent = now - s.at >= staleAfterMs;
-          if (venue !== undefined) {
-            if (silent) silentByVenue.set(venue, [...(silentByVenue.get(venue) ?? []), s]);
-            else liveVenues.add(venue);
-          }
+          if (venue === undefined) continue;
+          const v = byVenue.get(venue);
+          if (v) {
+            v.list.push(s);
+            if (s.at > v.last) v.last = s.at;
+          } else byVenue.set(venue, { list: [s], last: s.at });
         }
-        for (const [venue, list] of silentByVenue) {
-          if (liveVenues.has(venue) || list.length < 2) continue;
+        let talking = 0;
+        for (const v of byVenue.values()) if (now - v.last < venueStaleAfterMs) talking++;
+        for (const [venue, { list, last: newest }] of byVenue) {
+          if (list.length < 2) continue;
+          const quiet = now - newest;
+          // Quiet for venueStaleAfterMs while another venue talks, or for staleAfterMs in any case
+          // (when every feed is quiet, the silence may be this side's: the slower threshold).
+          // (This venue is not among the talking ones once quiet >= venueStaleAfterMs.)
+          if (!(quiet >= staleAfterMs || (quiet >= venueStaleAfterMs && talking > 0))) continue;
           // The whole venue went quiet: one alert for it rather than one per key.
           if (!venueFlagged.has(venue)) {
             const last = list.reduce((a, b) => (b.at > a.at ? b : a));
@@ -99,6 +122,7 @@ export function staleFeeds<T extends FeedItem>(o: StaleFeedOptions): OperatorFun
                 last,
                 now,
                 `venue ${venue}`,
+                quiet >= staleAfterMs ? staleAfterMs : venueStaleAfterMs,
               ),
             );
           }

@@ -99,8 +99,10 @@ export const PolicyConfig = z
     /** After a manual resume, automatic escalation of the scope waits this long (the person's call wins). */
     manualResumeGraceMs: ms(60_000),
     /** Scan period of the stale-feed check, and how long a key or venue may stay silent before it is flagged. */
-    staleScanMs: z.number().int().min(1).default(5_000),
+    staleScanMs: z.number().int().min(1).default(250),
     staleAfterMs: z.number().int().min(1).default(15_000),
+    /** A whole venue silent this long while another venue still publishes is flagged (an outage of its feed). */
+    venueStaleAfterMs: z.number().int().min(1).default(500),
     /** Dead-man switch and webhook transport. */
     engine: EngineLinkConfig.prefault({}),
   })

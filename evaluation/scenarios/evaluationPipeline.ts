@@ -60,6 +60,7 @@ export function evaluationPipeline(
         staleFeeds<FeatureFrame>({
           scanMs: o.policy.staleScanMs,
           staleAfterMs: o.policy.staleAfterMs,
+          venueStaleAfterMs: o.policy.venueStaleAfterMs,
           clock: 'event',
         }),
       );

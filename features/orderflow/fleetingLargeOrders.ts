@@ -92,6 +92,8 @@ function state(
 ): FeatureState {
   return {
     update({ event, book }) {
+      // Decay to the key's event time, so the count falls between pulls (adding 0 moves its clock).
+      if (event.type === 'trade' || event.type === 'order') count.add(0, event.eventTime);
       if (event.type === 'trade') {
         // The resting side of a trade is the maker: a candidate of that account at that price traded
         // (its own fills, as the public feed shows them: by account and price).

@@ -72,6 +72,8 @@ function state(
   return {
     update({ event }) {
       if (event.type !== 'order') return;
+      // Decay to the key's event time, so the count falls between pulls (adding 0 moves its clock).
+      count.add(0, event.eventTime);
       if (event.action === 'new') {
         if (!(event.quantity > 0)) return;
         const large = typical.n >= 200 && event.quantity >= p.sizeMultiple * Math.exp(typical.logSize);

@@ -35,8 +35,9 @@ export const flaggedCounterparty: Scenario = {
         description: this.description,
       },
       step({ t }) {
-        // One touch per block: the next is requested once the previous block has closed.
-        if (sent < touches.length && t >= first + (sent - 1) * chain.params.blockMs) {
+        // One touch per block: the next is requested only after the previous one's block time (a
+        // request at a block's own time would still go into that block).
+        if (sent < touches.length && (sent === 0 || t > first + (sent - 1) * chain.params.blockMs)) {
           const [from, to, amount] = touches[sent++]!;
           chain.transfer(from, to, 'ETH', amount);
         }

@@ -10,8 +10,8 @@ const LAYERS = 6;
 
 /**
  * Layering: one account stacks six sell orders on consecutive levels above the ask within a few
- * hundred milliseconds (a wall that suggests selling pressure), buys while the wall stands, then
- * pulls every layer at once after 3-5 s. Six rounds.
+ * hundred milliseconds (a wall that suggests selling pressure), buys below the wall while it stands
+ * (never into its own layers), then pulls every layer at once after 3-5 s. Six rounds.
  */
 export const layering: Scenario = {
   name: 'layering',
@@ -24,6 +24,8 @@ export const layering: Scenario = {
     let layers: string[] = [];
     let pullAt = 0;
     let round = -1;
+    /** Lowest tick of the current wall. */
+    let wallFrom = Number.POSITIVE_INFINITY;
     return {
       truth: {
         scenario: this.name,
@@ -37,17 +39,22 @@ export const layering: Scenario = {
         if (r !== round && r < ROUNDS) {
           round = r;
           pullAt = t + 3_000 + rng.int(2_000);
+          wallFrom = Number.POSITIVE_INFINITY;
           for (let i = 0; i < LAYERS; i++) {
             const at = t + i * 40 + rng.int(30);
             world.at(book, at, () => {
-              const id = book.place(at, who, 'sell', book.bestAsk + 1 + i, lot * (8 + rng.next() * 6));
+              const tick = book.bestAsk + 1 + i;
+              wallFrom = Math.min(wallFrom, tick);
+              const id = book.place(at, who, 'sell', tick, lot * (8 + rng.next() * 6));
               if (id) layers.push(id);
             });
           }
         }
         if (layers.length && rng.next() < 0.25) {
+          // Buys under its own wall (limit one tick below the lowest layer): a layerer does not
+          // trade into its own orders, which self-trade prevention would cancel one by one.
           const at = t + rng.int(stepMs);
-          world.at(book, at, () => void book.market(at, who, 'buy', lot * (0.3 + rng.next())));
+          world.at(book, at, () => void book.market(at, who, 'buy', lot * (0.3 + rng.next()), wallFrom - 1));
         }
         if (layers.length && t + stepMs > pullAt) {
           const ids = layers;

@@ -75,4 +75,49 @@ describe('stale feeds - scan every 5 s', () => {
     expect(a.message).toMatch(/^A on va: no events for 15\.5 s \(stale after 15 s\)/);
     expect(run()).toEqual(alerts);
   });
+
+  it('a whole venue silent while another venue talks is flagged after venueStaleAfterMs; one key alone waits for staleAfterMs', () => {
+    const items: FeedItem[] = [];
+    for (let t = 0; t <= 20_000; t += 100) {
+      items.push(item('vb', 'C', t));
+      // va's two symbols stop at 5 s and come back at 8 s; va:B alone stops again from 12 s.
+      if (t < 5_000 || t >= 8_000) items.push(item('va', 'A', t));
+      if (t < 5_000 || (t >= 8_000 && t < 12_000)) items.push(item('va', 'B', t));
+    }
+    const run = (venueStaleAfterMs?: number) => {
+      const out: Alert[] = [];
+      from(items)
+        .pipe(
+          staleFeeds({
+            scanMs: 250,
+            staleAfterMs: 5_000,
+            ...(venueStaleAfterMs ? { venueStaleAfterMs } : {}),
+            clock: 'event',
+          }),
+        )
+        .subscribe((a) => out.push(a));
+      return out.map((a) => [a.key, a.eventTime]);
+    };
+    // Last va events at 4.9 s: silent 500 ms at 5.4 s, seen by the 5.5 s scan (scans every 250 ms
+    // from the first item's time). va:B alone: last at 11.9 s, flagged at 16.9 s (the 17 s scan).
+    expect(run(500)).toEqual([
+      ['venue:va', 5_500],
+      ['vs:va:B', 17_000],
+    ]);
+    // Without the venue threshold the 3 s outage is shorter than staleAfterMs: only va:B's later silence.
+    expect(run()).toEqual([['vs:va:B', 17_000]]);
+  });
+
+  it('when every venue is silent the venue threshold does not apply (the silence may be our own)', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    ts.run(({ expectObservable }) => {
+      const items = [...every('va', 'A', 0, 3), ...every('va', 'B', 0, 3), ...every('vb', 'C', 0, 3)];
+      const out = timed(ts, items, 20_000).pipe(
+        staleFeeds({ scanMs: 1000, staleAfterMs: 10_000, venueStaleAfterMs: 1000, clock: ts }),
+        map((al) => al.key),
+      );
+      // Everything quiet from 3 s: va (two keys) at the 13 s scan as a venue; vb's single key too.
+      expectObservable(out).toBe('13s (ab) 6996ms |', { a: 'venue:va', b: 'vs:vb:C' });
+    });
+  });
 });
