@@ -19,8 +19,9 @@
  * - Trees live flat in forest-wide typed arrays; a leaf stores its whole path value (depth +
  *   c(size)) so scoring a row is one allocation-free loop of comparisons and one sum. `score` and
  *   `scoreMany` run that walk in a WebAssembly kernel compiled from the arrays on first use
- *   (isolationForestKernel.ts, ~6x faster); rows with a NaN take the JavaScript walk, which knows
- *   where missing values go. Both give bit-identical scores.
+ *   (isolationForestKernel.ts, ~6x faster); rows with a NaN (the kernel reports whether a batch
+ *   had one) take the JavaScript walk, which knows where missing values go. Both give
+ *   bit-identical scores.
  * - Fitting reads only the sampled rows of the input (Floyd's sampling, no permutation of the
  *   data set); the data set is never copied.
  */
@@ -188,10 +189,11 @@ export class IsolationForest implements Detector {
       for (let r = 0; r < rows; r++) out[r] = Math.exp(this.pathSum(data, r * dims) * scale);
       return out;
     }
-    kernel.pathSums(data, 0, rows, out);
+    const missing = kernel.pathSums(data, 0, rows, out);
     for (let r = 0; r < rows; r++) out[r] = Math.exp(out[r]! * scale);
-    // The kernel cannot follow missing values: rescore rows with a NaN on the pointer walk.
-    if (hasMissing(data, 0, rows * dims)) {
+    // The kernel cannot follow missing values (it reports whether it saw one): rescore rows with
+    // a NaN on the pointer walk.
+    if (missing) {
       for (let r = 0, base = 0; r < rows; r++, base += dims) {
         if (hasMissing(data, base, base + dims)) out[r] = Math.exp(this.pathSum(data, base) * scale);
       }
