@@ -26,6 +26,8 @@ import type { CommandDelivery, Sink } from '../sinks/sink.ts';
 import { startCrossAssetStage } from './crossAssetStage.ts';
 import type { Decision, FeatureFrame } from './envelope.ts';
 import { newDecodeStats } from './decode.ts';
+import { SCHEMA_VERSION } from '../schemas/common.ts';
+import { controlOf } from './controlMessages.ts';
 import { formatFor } from './formats/index.ts';
 import { heartbeats } from './heartbeats.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
@@ -196,7 +198,7 @@ export async function startDistributed(o: DistributedOptions) {
     name: 'command-count',
     write(batch) {
       stats.commands += batch.length;
-      for (const d of batch) countCommand(d.command.action);
+      for (const d of batch) countCommand(d.command.action, d.command.issuedBy ? 'manual' : 'policy');
       sealed(batch.map((d) => commandEntry(d.command)));
     },
     flush: async () => undefined,
@@ -422,7 +424,25 @@ export async function startDistributed(o: DistributedOptions) {
         }
         const before: PartitionCounts = { ...t.counts };
         running = t;
-        t.process(raw, offset, produced);
+        const control = controlOf(m);
+        if (control === undefined) t.process(raw, offset, produced);
+        else if ('override' in control)
+          t.control({ kind: 'override', override: control.override }, offset, produced);
+        else {
+          // An invalid control is skipped like an invalid event, with the reason.
+          t.nextOffset = offset + 1;
+          t.counts.messages++;
+          t.counts.deadLetters++;
+          ctx.deadLetters({
+            schemaVersion: SCHEMA_VERSION,
+            reason: 'invalid control message',
+            issues: [control.error],
+            rawBase64: Buffer.from(raw.bytes).toString('base64'),
+            origin: raw.origin,
+            seq: raw.seq,
+            receivedAt: Date.now(),
+          });
+        }
         running = undefined;
         decodeTotals.messages++;
         decodeTotals.events += t.counts.events - before.events;

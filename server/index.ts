@@ -10,6 +10,7 @@ export { MemoryAuditLog, type AuditLog, type AuditEntry } from './audit.ts';
 export type { HistoryStore, HistoryQuery, HistoryPage, AnomalyRecord } from './historyStore.ts';
 export type { CommandGateway } from './commandGateway.ts';
 export { embeddedDesk } from './embeddedDesk.ts';
+export { distributedDesk } from './distributedDesk.ts';
 
 /** A running risk desk. */
 export interface RiskDesk {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../core/duration.ts';
 import { ConfigError, ServiceError } from '../../core/errors.ts';
 import { embeddedRuntime } from '../../pipelines/embedded.ts';
 import { Config } from '../../schemas/config.ts';
 import { AccessConfig } from '../../server/accessConfig.ts';
+import { readAccessFile } from '../../server/accessFile.ts';
 import { auditLog } from '../../audit/index.ts';
 import { observeStageLatency } from '../../core/metrics.ts';
 import { COMMAND_PATH } from '../../core/stageLatency.ts';
@@ -69,18 +69,7 @@ function demoAccess(file: string | undefined): { access: AccessConfig; made: boo
       }),
     };
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`--tokens ${file}: cannot read it as JSON (${(err as Error).message})`);
-  }
-  const r = AccessConfig.safeParse(raw);
-  if (!r.success)
-    throw new ConfigError(
-      `--tokens ${file}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  return { access: r.data, made: false };
+  return { access: readAccessFile(file), made: false };
 }
 
 export const demoCommand: Command = {

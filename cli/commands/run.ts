@@ -1,10 +1,16 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/loadConfig.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { startDistributed } from '../../pipelines/distributed.ts';
+import { AccessConfig } from '../../server/accessConfig.ts';
+import { readAccessFile } from '../../server/accessFile.ts';
+import { formatAuditEntry } from '../../server/audit.ts';
+import { distributedDesk } from '../../server/distributedDesk.ts';
+import { startRiskDesk, type RiskDesk } from '../../server/index.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard run --config FILE [--instance-id ID] [--no-influx] [--no-heartbeats]
-                     [--no-audit]
+const help = `Usage: flowguard run --config FILE [--instance-id ID] [--port N [--host H] [--tokens FILE]]
+                     [--no-influx] [--no-heartbeats] [--no-audit]
 
 The pipeline between Apache Kafka and InfluxDB: consumes the events topic in the configured
 consumer group, produces commands, alerts and dead letters, writes history to InfluxDB.
@@ -22,15 +28,29 @@ Audit trail: every alert and command the instance decides is sealed into a hash 
 on the audit topic (kafka.topics.audit), keyed <groupId>/<instance id>/<start time>, before the
 input offsets are committed; flowguard audit verify-topic checks every chain.
 
+Risk desk: with --port the instance also serves the risk-desk page and API (docs/risk-desk.md).
+Its live feed reads the Kafka alerts, commands and acks topics, so the desk of any instance shows
+every instance's decisions and the engine's answers; halts in force follow the commands topic;
+history comes from InfluxDB. A person's halt or resume of a venue-symbol goes through the policy
+of the partition that owns it (as a control message on the events topic); other scopes (venue,
+global: admins) go straight to the commands topic, and a global RESUME ends the engine's safe
+mode. Requests are sealed into the instance's audit chain before they are acted on. Tokens and
+roles come from --tokens FILE; without it the desk is read-only.
+
 Options:
+  --port N           serve the risk desk on this port (0: any free port); none without it
+  --host H           address the desk listens on (default 127.0.0.1)
+  --tokens FILE      API tokens as JSON: {"tokens": [{"user": "ann", "role": "operator",
+                     "token": "..."}], "anonymous": "viewer" | "none"}
   --instance-id ID   names this instance in its heartbeat scope, audit chain and client ids
                      (default <hostname>-<pid>); give each instance of a group its own
   --no-influx        write no history (and do not warn about a missing token)
   --no-heartbeats    send no heartbeats (an engine with a dead-man switch will enter safe mode)
   --no-audit         write no audit chain
 
-Example:
-  FLOWGUARD_INFLUX_TOKEN=... flowguard run --config deploy/flowguard.json`;
+Examples:
+  FLOWGUARD_INFLUX_TOKEN=... flowguard run --config deploy/flowguard.json
+  flowguard run --config deploy/flowguard.json --instance-id a --port 8080 --tokens tokens.json`;
 
 export const runCommand: Command = {
   name: 'run',
@@ -45,9 +65,18 @@ export const runCommand: Command = {
         'no-influx': { type: 'boolean', default: false },
         'no-heartbeats': { type: 'boolean', default: false },
         'no-audit': { type: 'boolean', default: false },
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        tokens: { type: 'string' },
       },
     });
     const config = loadConfig(values.config);
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535))
+      throw new ConfigError(`--port must be a port number 0..65535, got '${values.port}'`);
+    if (values.tokens !== undefined && port === undefined)
+      throw new ConfigError('--tokens is for the risk desk: pass --port too');
+    const access = values.tokens !== undefined ? readAccessFile(values.tokens) : AccessConfig.parse({});
     const token = process.env[config.influxdb.tokenEnv];
     if (!values['no-influx'] && !token)
       console.error(
@@ -63,6 +92,26 @@ export const runCommand: Command = {
     console.error(
       `flowguard run: consuming ${config.kafka.topics.events} on ${config.kafka.brokers.join(',')} as group ${config.kafka.groupId}`,
     );
+    let running = true;
+    let desk: Awaited<ReturnType<typeof distributedDesk>> | undefined;
+    let server: RiskDesk | undefined;
+    if (port !== undefined) {
+      const influxToken = token && !values['no-influx'] ? token : undefined;
+      desk = await distributedDesk({
+        config,
+        access,
+        instanceName: rt.instanceName,
+        ...(influxToken ? { influxToken } : {}),
+        ...(rt.audit ? { chain: rt.audit } : {}),
+        running: () => running,
+        onAudit: (e) => console.error(formatAuditEntry(e)),
+        log: (line) => console.error(line),
+      });
+      server = await startRiskDesk(desk.deps, { port, host: values.host });
+      console.error(
+        `flowguard run: risk desk on ${server.url} (${access.tokens.length} token(s)${values.tokens ? ` from ${values.tokens}` : ', read-only'})`,
+      );
+    }
     const timer = setInterval(() => {
       const s = rt.stats;
       console.error(
@@ -75,6 +124,9 @@ export const runCommand: Command = {
     });
     clearInterval(timer);
     console.error('flowguard run: stopping: committing, flushing, closing');
+    running = false;
+    await server?.close();
+    await desk?.stop();
     await rt.stop();
     const d = rt.influx?.stats;
     if (d) console.error(`flowguard run: InfluxDB ${d.written} points written, ${d.dropped} dropped`);

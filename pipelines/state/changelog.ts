@@ -10,6 +10,8 @@ export interface PartitionCounts {
   deadLetters: number;
   alerts: number;
   commands: number;
+  /** Control messages (overrides) among `messages`. */
+  controls: number;
 }
 
 export const zeroCounts = (): PartitionCounts => ({
@@ -19,6 +21,7 @@ export const zeroCounts = (): PartitionCounts => ({
   deadLetters: 0,
   alerts: 0,
   commands: 0,
+  controls: 0,
 });
 
 /**

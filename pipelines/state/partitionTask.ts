@@ -6,7 +6,7 @@ import type { Feature } from '../../features/feature.ts';
 import { PolicyBook } from '../../policy/policyBook.ts';
 import type { PolicyConfig } from '../../schemas/config.ts';
 import type { KeyKind } from '../../schemas/feature.ts';
-import { applyPolicy } from '../applyPolicy.ts';
+import { applyPolicy, type PolicyControl } from '../applyPolicy.ts';
 import { computeFeatures, type KeyState } from '../computeFeatures.ts';
 import { decode, newDecodeStats, type DeadLetterWriter } from '../decode.ts';
 import { deliver, type Outputs } from '../deliver.ts';
@@ -83,6 +83,7 @@ export class PartitionTask {
   private changed = false;
   private checkpointed: number;
   private readonly input = new Subject<RawMessage>();
+  private readonly controls = new Subject<PolicyControl>();
   private readonly subscription: Subscription;
   private failure: unknown;
   private readonly decodeStats: ReturnType<typeof newDecodeStats>;
@@ -137,7 +138,7 @@ export class PartitionTask {
           st?.mark('detectors', 2);
           emit(s);
         }),
-        applyPolicy(ctx.policy, { clock: ctx.clock, initialBook: this.book }),
+        applyPolicy(ctx.policy, { clock: ctx.clock, initialBook: this.book, controls: this.controls }),
         emitEach((d: Decision, emit: (x: Decision) => void) => {
           st?.mark('policy', 3);
           this.changed = true;
@@ -164,6 +165,25 @@ export class PartitionTask {
     this.input.next(raw);
     this.ctx.stages?.end();
     this.counts.skipped = this.skippedBase + this.decodeStats.skipped;
+    this.nextOffset = offset + 1;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /**
+   * Runs a control message of the input (a person's override, pipelines/controlMessages.ts)
+   * through the task's policy, synchronously, at its place in the partition: its commands are
+   * delivered like the policy's own, and the override is held in the policy book, checkpointed
+   * and replayed with the events.
+   */
+  control(c: PolicyControl, offset: number, producedAt: number): void {
+    if (this.failure !== undefined) throw this.failure;
+    this.current.producedAt = producedAt;
+    this.current.receivedAt = performance.timeOrigin + performance.now();
+    this.counts.messages++;
+    this.counts.controls++;
+    this.ctx.stages?.start();
+    this.controls.next(c);
+    this.ctx.stages?.end();
     this.nextOffset = offset + 1;
     if (this.failure !== undefined) throw this.failure;
   }
