@@ -30,6 +30,7 @@ import { SCHEMA_VERSION } from '../schemas/common.ts';
 import { controlOf } from './controlMessages.ts';
 import { formatFor } from './formats/index.ts';
 import { heartbeats } from './heartbeats.ts';
+import { webhookOutput } from './webhookOutput.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { restorePartitions, type PartitionCounts } from './state/changelog.ts';
 import { featureSampler } from './state/featureSampler.ts';
@@ -191,6 +192,13 @@ export async function startDistributed(o: DistributedOptions) {
       data: { instance: instanceName, groupId: k.groupId, host: hostname(), pid: process.pid },
     },
   ]);
+  const webhook = webhookOutput({
+    link: config.policy.engine,
+    producer: commandProducer,
+    acksTopic: k.topics.acks,
+    pending,
+    log,
+  });
   const influx = o.influxToken ? influxWriter(config.influxdb, o.influxToken) : undefined;
   const sampleMs = k.featureSampleMs ?? DEFAULT_SAMPLE_MS;
   const sampler = sampleMs > 0 ? featureSampler(producer, pending, topics.features, sampleMs) : undefined;
@@ -216,7 +224,7 @@ export async function startDistributed(o: DistributedOptions) {
       void deadSink.write([d]);
     },
     outputs: {
-      commands: [commandSink, counting],
+      commands: [commandSink, ...(webhook ? [webhook] : []), counting],
       alerts: [
         alertSink,
         {
@@ -484,7 +492,9 @@ export async function startDistributed(o: DistributedOptions) {
       }).subscribe((command) => {
         stats.heartbeats++;
         // Through the command sink: in order with the policy's commands, tracked until Kafka has it.
-        void commandSink.write([{ command, arrivalMs: performance.now() }]);
+        const d = { command, arrivalMs: performance.now() };
+        void commandSink.write([d]);
+        void webhook?.write([d]);
       })
     : undefined;
 
@@ -494,6 +504,8 @@ export async function startDistributed(o: DistributedOptions) {
     stats,
     influx,
     cross,
+    /** The engine's webhook, when `policy.engine.webhookUrl` is set (pipelines/webhookOutput.ts). */
+    webhook,
     /** This instance's audit chain on the audit topic, when `audit` is on. */
     audit,
     /** The instance's name in its heartbeat scope and audit chain. */
@@ -519,6 +531,7 @@ export async function startDistributed(o: DistributedOptions) {
       }
       await consumer.disconnect();
       await cross?.stop();
+      await webhook?.close();
       await audit?.close();
       await influx?.close();
       await acksConsumer?.disconnect();

@@ -5,7 +5,7 @@ import type { Config } from '../schemas/config.ts';
 import { InfluxHistory } from '../sinks/influx/influxHistory.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
 import { MemoryFeed } from '../sinks/memoryFeed.ts';
-import type { Sink } from '../sinks/sink.ts';
+import type { CommandDelivery, Sink } from '../sinks/sink.ts';
 import type { AccessConfig } from './accessConfig.ts';
 import { MemoryAuditLog, type AuditLog } from './audit.ts';
 import { chainedAudit } from './chainedAudit.ts';
@@ -27,6 +27,8 @@ export interface DistributedDeskOptions {
   readonly influxToken?: string;
   /** The instance's audit chain (audit/kafkaAuditChain.ts): desk requests are sealed into it. */
   readonly chain?: Sink<ChainLine>;
+  /** The engine's webhook, when configured: the desk's direct commands are POSTed there too. */
+  readonly webhook?: Sink<CommandDelivery>;
   /** Whether the pipeline instance still runs, for readiness. */
   readonly running: () => boolean;
   /** How far back the feeds start (default 24 h). */
@@ -87,7 +89,7 @@ export async function distributedDesk(o: DistributedDeskOptions): Promise<{
     mode: 'distributed',
     feeds: { epoch: Date.now(), alerts, commands, acks },
     halts,
-    gateway: kafkaGateway(producer, o.config.kafka),
+    gateway: kafkaGateway(producer, o.config.kafka, o.webhook),
     history: o.influxToken
       ? influxHistoryStore(new InfluxHistory(i.url, o.influxToken, i.org, i.bucket))
       : memory!,

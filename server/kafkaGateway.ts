@@ -3,6 +3,7 @@ import { overrideMessage } from '../pipelines/controlMessages.ts';
 import type { ManualOverride } from '../policy/manualOverride.ts';
 import type { Command } from '../schemas/command.ts';
 import type { KafkaConfig } from '../schemas/kafkaConfig.ts';
+import type { CommandDelivery, Sink } from '../sinks/sink.ts';
 import type { CommandGateway } from './commandGateway.ts';
 
 const HELD = new Set<Command['action']>(['THROTTLE', 'REDUCE_ONLY', 'HALT', 'RESUME']);
@@ -20,8 +21,14 @@ const HELD = new Set<Command['action']>(['THROTTLE', 'REDUCE_ONLY', 'HALT', 'RES
  *   topic: no single partition owns their policy state (escalation is off in the distributed mode,
  *   so the policy never restricts venue, symbol or global scopes, and an address's state may be in
  *   the partitions of both sides of its transfers). A global RESUME ends the engine's safe mode.
+ *   With a webhook engine they are also POSTed to it (the policy's own go there from the task).
  */
-export function kafkaGateway(producer: Producer, config: KafkaConfig): CommandGateway {
+export function kafkaGateway(
+  producer: Producer,
+  config: KafkaConfig,
+  /** The engine's webhook (pipelines/webhookOutput.ts): direct commands are POSTed there too. */
+  webhook?: Sink<CommandDelivery>,
+): CommandGateway {
   return {
     async deliver(command) {
       const by = command.issuedBy;
@@ -42,6 +49,7 @@ export function kafkaGateway(producer: Producer, config: KafkaConfig): CommandGa
         acks: -1,
         messages: [{ key: command.scope.key, value: JSON.stringify(command) }],
       });
+      await webhook?.write([{ command, arrivalMs: performance.now() }]);
       return undefined;
     },
   };

@@ -37,6 +37,10 @@ global: admins) go straight to the commands topic, and a global RESUME ends the 
 mode. Requests are sealed into the instance's audit chain before they are acted on. Tokens and
 roles come from --tokens FILE; without it the desk is read-only.
 
+Webhook: with policy.engine.webhookUrl set, every command and heartbeat is also POSTed, signed
+with the key in the variable named by policy.engine.webhookSecretEnv, to an engine without Kafka
+(docs/engine-protocol.md); its acks are written to the acks topic.
+
 Options:
   --port N           serve the risk desk on this port (0: any free port); none without it
   --host H           address the desk listens on (default 127.0.0.1)
@@ -103,6 +107,7 @@ export const runCommand: Command = {
         instanceName: rt.instanceName,
         ...(influxToken ? { influxToken } : {}),
         ...(rt.audit ? { chain: rt.audit } : {}),
+        ...(rt.webhook ? { webhook: rt.webhook } : {}),
         running: () => running,
         onAudit: (e) => console.error(formatAuditEntry(e)),
         log: (line) => console.error(line),
