@@ -102,7 +102,7 @@ export const PolicyConfig = z
     staleScanMs: z.number().int().min(1).default(250),
     staleAfterMs: z.number().int().min(1).default(15_000),
     /** A whole venue silent this long while another venue still publishes is flagged (an outage of its feed). */
-    venueStaleAfterMs: z.number().int().min(1).default(500),
+    venueStaleAfterMs: z.number().int().min(1).default(3_000),
     /** Dead-man switch and webhook transport. */
     engine: EngineLinkConfig.prefault({}),
   })

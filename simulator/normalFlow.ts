@@ -195,7 +195,8 @@ export class NormalFlow {
         t,
         run: () => {
           const victim = this.book.orderAt(u);
-          if (victim && !victim.account.startsWith('mm-')) this.book.cancel(t, victim.id);
+          // Its own passive orders only: market makers manage theirs, a scenario's actor its own.
+          if (victim && !victim.account.startsWith('mm-') && !victim.injected) this.book.cancel(t, victim.id);
         },
       });
     }
@@ -238,6 +239,7 @@ export class NormalFlow {
       for (const r of this.book.restingOrders())
         if (
           !r.account.startsWith('mm-') &&
+          !r.injected &&
           (r.side === 'buy' ? r.tick >= f : r.tick + 1 <= f) &&
           rng.next() < p.staleCancel
         )
@@ -260,7 +262,7 @@ export class NormalFlow {
         run: () => {
           const stale: string[] = [];
           for (const r of this.book.restingOrders())
-            if (Math.abs(r.tick - fairTick) > p.maxDistanceTicks) stale.push(r.id);
+            if (!r.injected && Math.abs(r.tick - fairTick) > p.maxDistanceTicks) stale.push(r.id);
           for (const id of stale) this.book.cancel(t, id);
         },
       });

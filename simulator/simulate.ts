@@ -115,7 +115,16 @@ export function* simulate(opts: Partial<SimulationOptions> = {}): Generator<Inpu
     chain,
     addresses,
     prices,
-    at(book, t, run) {
+    at(book, t, action) {
+      // Orders a scenario places are its own: the background flow never cancels them.
+      const run = () => {
+        book.injecting = true;
+        try {
+          action();
+        } finally {
+          book.injecting = false;
+        }
+      };
       if (executing && executing.book === book) {
         // Scheduled from inside an action: insert among the remaining ones, in time order.
         const xs = executing.actions;

@@ -11,6 +11,8 @@ export interface RestingOrder {
   readonly side: Side;
   readonly tick: number;
   qty: number;
+  /** Placed by a scenario's action: only the scenario may cancel it (the background flow manages its own orders). */
+  readonly injected?: boolean;
 }
 
 interface Level {
@@ -65,6 +67,8 @@ export class VenueBook {
   private tradeSeq = 0;
   private updateId = 0;
   silent = false;
+  /** Set while a scenario's action runs: the orders it places are marked `injected`. */
+  injecting = false;
   private wasSilent = false;
   /** Decaying count of trades (one-minute half-life) and when it was last updated, for `tradeRate`. */
   private tradeDecay = 0;
@@ -165,7 +169,9 @@ export class VenueBook {
     });
     const left = this.match(t, account, side, qty, tick, selfTrade);
     if (left < 1e-8) return undefined;
-    const o: RestingOrder = { id, account, side, tick, qty: round8(left) };
+    const o: RestingOrder = this.injecting
+      ? { id, account, side, tick, qty: round8(left), injected: true }
+      : { id, account, side, tick, qty: round8(left) };
     this.orders.set(id, o);
     const book = side === 'buy' ? this.bids : this.asks;
     let lv = book.get(tick);

@@ -24,7 +24,8 @@ export function splitAccumulation(ctx: AmlContext): Feature<Params> {
     family: 'on-chain',
     unit: 'whale thresholds',
     description: 'Small inbound transfers summed (decaying), relative to the whale size.',
-    formula: 'sum_i (v_i / whale_i) 0.5^((t - t_i)/h) over inbound transfers with 0 < v_i < small threshold',
+    formula:
+      'sum_i (v_i / whale_i) 0.5^((t - t_i)/h) over inbound transfers with 0 < v_i < small threshold; 0 for a listed exchange wallet',
     window: 'exponential, half-life halfLifeMs (default 24 h)',
     reveals:
       'split-order accumulation and structuring: a large position or deposit kept under reporting radar',
@@ -54,7 +55,8 @@ function state(ctx: AmlContext, p: Params, self: SelfAddress, sum: DecayingSum):
   const onTransfer = (t: Transfer, me: string): void => {
     const v = valueOf(t);
     const small = t.usdValue !== undefined ? p.smallUsd : p.smallAmount;
-    const inbound = t.to === me && t.from !== me;
+    // A known exchange wallet collecting small deposits is doing its business, not accumulating.
+    const inbound = t.to === me && t.from !== me && !ctx.book.isExchange(me);
     sum.add(inbound && v > 0 && v < small ? v / whaleThreshold(t, p) : 0, t.eventTime);
   };
   return {

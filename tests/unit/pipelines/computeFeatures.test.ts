@@ -25,16 +25,17 @@ const transfer = (i: number, from: string, to: string, usd: number): Transfer =>
   blockTime: 12_000 * i,
   eventTime: 12_000 * i,
 });
-const label: AddressLabel = {
+const labelOf = (address: string, category: AddressLabel['category']): AddressLabel => ({
   schemaVersion: 1,
-  eventId: 'l1',
+  eventId: `l-${address}`,
   type: 'label',
   chain: 'ethereum',
-  address: PHISH,
-  category: 'phishing',
+  address,
+  category,
   source: 'desk',
   eventTime: 0,
-};
+});
+const label = labelOf(PHISH, 'phishing');
 
 async function frames(events: readonly InputEvent[]): Promise<FeatureFrame[]> {
   const envs: EventEnvelope[] = events.map((event, seq) => ({
@@ -65,5 +66,17 @@ describe('computeFeatures - address keys know which side of a transfer they are'
     expect(value(user[1]!, 'new_large_holder')).toBeCloseTo(0.018, 5);
     const ex = fs.filter((f) => f.subject.key === `addr:${EXCHANGE}`);
     expect(value(ex[1]!, 'split_accumulation')).toBe(0);
+  });
+
+  it('a listed exchange wallet collecting small deposits is not split accumulation', async () => {
+    const fs = await frames([
+      labelOf(EXCHANGE, 'exchange'),
+      transfer(1, USER, EXCHANGE, 9_000),
+      transfer(2, PHISH, EXCHANGE, 9_000),
+    ]);
+    const ex = fs.filter((f) => f.subject.key === `addr:${EXCHANGE}` && f.eventId !== `l-${EXCHANGE}`);
+    expect(ex.map((f) => value(f, 'split_accumulation'))).toEqual([0, 0]);
+    // Its net inflow is still there for the other features.
+    expect(value(ex[1]!, 'new_large_holder')).toBeCloseTo(0.018, 12);
   });
 });
