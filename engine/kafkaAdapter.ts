@@ -1,4 +1,6 @@
 import type { Consumer, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { safeModeEntry } from '../audit/auditEntries.ts';
+import { kafkaAuditChain } from '../audit/kafkaAuditChain.ts';
 import { PendingWrites } from '../core/pendingWrites.ts';
 import { Command } from '../schemas/command.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
@@ -10,6 +12,7 @@ import { ensureTopics } from '../sinks/kafka/topics.ts';
 import { runKafkaSource } from '../pipelines/sources/kafkaSource.ts';
 import { HEADER, wallMs } from '../pipelines/state/latencyHeaders.ts';
 import type { ReferenceEngine } from './referenceEngine.ts';
+import { safeModeWatch } from './safeModeWatch.ts';
 
 export interface EngineOnKafkaOptions {
   /** Consumer group of the engine; default `<groupId>-engine`. */
@@ -27,6 +30,12 @@ export interface EngineOnKafkaOptions {
    * (default 250 ms); only matters for an engine created with `deadMan` (engine/referenceEngine.ts).
    */
   readonly watchdogMs?: number;
+  /**
+   * Seal the engine's safe-mode changes into a hash chain of its own on the audit topic
+   * (audit/kafkaAuditChain.ts), keyed `engine/<engineId>/<start time>`: the engine's decision to
+   * restrict all trading, and the resume that ended it, next to the pipeline's decisions.
+   */
+  readonly audit?: boolean;
 }
 
 /** Headers of the command that the ack carries back, for the latency split. */
@@ -80,6 +89,19 @@ export async function runEngineOnKafka(
     allowAutoTopicCreation: false,
   });
   await producer.connect();
+  const audit = options.audit
+    ? kafkaAuditChain({
+        producer,
+        topic: config.topics.audit,
+        chainId: `engine/${engine.engineId}/${new Date().toISOString()}`,
+      })
+    : undefined;
+  const checkSafeMode = audit
+    ? safeModeWatch(engine, (e) => void audit.write([safeModeEntry(engine.engineId, e)]))
+    : () => undefined;
+  checkSafeMode();
+  const safeModeTimer = setInterval(checkSafeMode, options.watchdogMs ?? 250);
+  safeModeTimer.unref();
   const consumer: Consumer = kafka.consumer({
     groupId,
     maxWaitTimeInMs: config.maxWaitTimeMs,
@@ -143,6 +165,7 @@ export async function runEngineOnKafka(
           } else {
             ack = engine.apply(cmd);
             applied++;
+            checkSafeMode();
           }
           options.onAck?.(cmd, ack);
           send(config.topics.acks, ack.commandId, ack, ackHeaders(m, receivedAt, cmd.action));
@@ -190,8 +213,11 @@ export async function runEngineOnKafka(
     },
     async stop() {
       stopWatchdog();
+      clearInterval(safeModeTimer);
+      checkSafeMode();
       await consumer.disconnect();
       await pending.settle().catch(() => undefined);
+      await audit?.close();
       await producer.disconnect();
     },
   };

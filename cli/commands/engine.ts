@@ -4,7 +4,7 @@ import { runEngineOnKafka } from '../../engine/kafkaAdapter.ts';
 import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard engine --config FILE [--engine-id ID] [--no-dead-man]
+const help = `Usage: flowguard engine --config FILE [--engine-id ID] [--no-dead-man] [--no-audit]
 
 The reference trading engine on Kafka: reads circuit-breaker commands from the commands topic,
 applies each commandId once, and answers APPLIED, REJECTED (with the reason) or DUPLICATE on the
@@ -15,11 +15,14 @@ every policy.engine.heartbeatIntervalMs. When no heartbeat from any instance cam
 policy.engine.deadManMs, the engine puts all trading in safe mode (policy.engine.safeMode:
 REDUCE_ONLY or HALT) and stays there, whatever heartbeats do later, until a global RESUME (an
 admin's resume of 'global' on the risk desk). The timer starts when the engine starts: with no
-pipeline running it enters safe mode after deadManMs. Safe-mode changes are printed on stderr.
+pipeline running it enters safe mode after deadManMs. Safe-mode changes are printed on stderr and
+sealed into the engine's own hash chain on the audit topic (engine/<engine id>/<start time>;
+flowguard audit verify-topic checks it).
 
 Options:
   --engine-id ID   the engineId in acks (default reference-engine)
   --no-dead-man    no dead-man switch (tests and benchmarks without a pipeline)
+  --no-audit       no audit chain of the safe-mode changes
 
 Example:
   flowguard engine --config deploy/flowguard.json`;
@@ -35,6 +38,7 @@ export const engineCommand: Command = {
         config: { type: 'string' },
         'engine-id': { type: 'string', default: 'reference-engine' },
         'no-dead-man': { type: 'boolean', default: false },
+        'no-audit': { type: 'boolean', default: false },
       },
     });
     const config = loadConfig(values.config);
@@ -48,7 +52,7 @@ export const engineCommand: Command = {
             : `flowguard engine: left safe mode on an explicit global RESUME`,
         ),
     });
-    const adapter = await runEngineOnKafka(engine, config.kafka);
+    const adapter = await runEngineOnKafka(engine, config.kafka, { audit: !values['no-audit'] });
     console.error(
       `flowguard engine: ${engine.engineId} reading ${config.kafka.topics.commands}, answering on ${config.kafka.topics.acks}` +
         (values['no-dead-man']

@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { unseal, type AuditEntry } from '../../audit/hashChain.ts';
+import { verifyAuditTopic } from '../../audit/verifyAuditTopic.ts';
 import { runEngineOnKafka } from '../../engine/kafkaAdapter.ts';
 import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 import { startDistributed } from '../../pipelines/distributed.ts';
 import { manualCommand } from '../../server/manualCommand.ts';
 import { kafkaClient } from '../../sinks/kafka/kafkaClient.ts';
 import { testConfig, waitFor } from '../support/kafkaRun.ts';
-import { configFile, startInstance, type Instance } from './support/scaleOut.ts';
+import { configFile, readAll, startInstance, type Instance } from './support/scaleOut.ts';
 
 const services = inject('services');
 const DEAD_MAN_MS = 4_000;
@@ -45,6 +47,7 @@ describe('dead-man switch on Kafka - flowguard run heartbeats, flowguard engine 
       ['--no-influx', '--instance-id', 'victim'],
     );
     adapter = await runEngineOnKafka(engine, k, {
+      audit: true,
       onAck: (c, ack) => {
         if (c.action === 'HEARTBEAT' && ack.status === 'APPLIED') beats.set(c.scope.key, Date.now());
       },
@@ -118,5 +121,18 @@ describe('dead-man switch on Kafka - flowguard run heartbeats, flowguard engine 
     // B's heartbeats keep it normal from here.
     await new Promise((r) => setTimeout(r, DEAD_MAN_MS + 1_000));
     expect(engine.safeMode).toBeNull();
+
+    // The engine's own chain on the audit topic holds both changes, and verifies.
+    await adapter.stop();
+    adapter = undefined;
+    const chains = await verifyAuditTopic(kafkaClient(k, '-test'), k.topics.audit);
+    const mine = chains.filter((c) => c.chain.startsWith('engine/dead-man-engine/'));
+    expect(mine.map((c) => ({ ok: c.ok, lines: c.lines }))).toEqual([{ ok: true, lines: 2 }]);
+    const lines = [...(await readAll(kafkaClient(k, '-test'), k.topics.audit)).values()]
+      .flat()
+      .map((m) => (unseal(m.value) as { entry: AuditEntry }).entry)
+      .filter((e) => e.kind === 'engine');
+    expect(lines.map((e) => e.action)).toEqual(['SAFE_MODE_HALT', 'SAFE_MODE_LEFT']);
+    expect(lines[0]!.rationale).toMatch(/entered safe mode \(HALT on all trading\): no heartbeat for \d+ ms/);
   }, 180_000);
 });
