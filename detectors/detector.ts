@@ -15,6 +15,12 @@ export interface Detector {
   explain(x: ArrayLike<number>): Float64Array;
   /** A plain-JSON snapshot from which the detector's factory restores it exactly. */
   toJSON(): unknown;
+  /**
+   * Optional: false while the detector is still warming up and its score (0) is no evidence. A
+   * per-key calibrator neither scores nor learns such scores: 500 warm-up zeros would otherwise
+   * make its quantiles all 0, and every first real score would calibrate to 1.
+   */
+  readonly warm?: boolean;
 }
 
 /** How a detector kind is created and restored. */

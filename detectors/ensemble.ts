@@ -36,6 +36,8 @@ interface Member {
   readonly weight: number;
   raw: number;
   score: number;
+  /** Whether the detector was warm when it scored the last vector. */
+  warm: boolean;
 }
 
 /** One member's part in the last score. */
@@ -78,6 +80,7 @@ export class Ensemble implements Detector {
       x: new Float64Array(m.detector.features.length),
       raw: 0,
       score: 0,
+      warm: false,
     }));
     this.cached = new Float64Array(features.length);
   }
@@ -96,7 +99,8 @@ export class Ensemble implements Detector {
       const m = this.members[k]!;
       for (let i = 0; i < m.idx.length; i++) m.x[i] = x[m.idx[i]!]!;
       m.raw = m.detector.score(m.x);
-      const s = m.calibrator ? m.calibrator.score(m.raw) : m.slot.calibrate(m.raw);
+      m.warm = m.detector.warm !== false;
+      const s = !m.calibrator ? m.slot.calibrate(m.raw) : m.warm ? m.calibrator.score(m.raw) : 0;
       m.score = Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0;
       const w = m.weight * m.score;
       if (w > best || this.driver < 0) {
@@ -114,7 +118,8 @@ export class Ensemble implements Detector {
     if (!this.same(x)) this.score(x);
     for (const m of this.members) {
       m.detector.learn(m.x);
-      m.calibrator?.learn(m.raw);
+      // A warming detector's 0 is no evidence: its calibrator must not learn it.
+      if (m.warm) m.calibrator?.learn(m.raw);
     }
     this.valid = false;
   }

@@ -83,10 +83,10 @@ export interface StreamingIsolationForestJson {
   kind: 'streaming-isolation-forest';
   version: 1;
   options: Resolved;
-  /** Reference window, oldest first. */
-  window: number[];
+  /** Reference window, oldest first (a missing feature is NaN, null once through JSON). */
+  window: (number | null)[];
   /** Last learned vectors, oldest first. */
-  recent: number[];
+  recent: (number | null)[];
   /** Ring of the latest scores under the current model, its write position and running sum. */
   scoreRing: number[];
   scoreHead: number;
@@ -246,6 +246,11 @@ export class StreamingIsolationForest implements Detector {
     this.scores = new Float64Array(this.o.driftWindow);
   }
 
+  /** False until the first forest is in place (until then every score is 0). */
+  get warm(): boolean {
+    return this.forest !== undefined;
+  }
+
   /** The options in effect, defaults filled in. */
   get options(): Readonly<Resolved> {
     return this.o;
@@ -346,15 +351,16 @@ export class StreamingIsolationForest implements Detector {
         `streaming-isolation-forest model version ${String(j.version)} is not supported (expected 1).`,
       );
     const det = new StreamingIsolationForest(j.options as StreamingIsolationForestOptions);
-    const numbers = (field: keyof StreamingIsolationForestJson): number[] => {
+    const numbers = (field: keyof StreamingIsolationForestJson, missing = false): number[] => {
       const v = j[field];
-      if (!Array.isArray(v) || !v.every((e) => typeof e === 'number')) {
+      if (!Array.isArray(v) || !v.every((e) => typeof e === 'number' || (missing && e === null))) {
         throw new DataError(`streaming-isolation-forest model: '${field}' must be an array of numbers.`);
       }
-      return v as number[];
+      return missing ? v.map((e) => (e === null ? Number.NaN : (e as number))) : (v as number[]);
     };
-    det.window.load(numbers('window'));
-    det.recent.load(numbers('recent'));
+    // Stored vectors may hold missing features (NaN), which JSON writes as null.
+    det.window.load(numbers('window', true));
+    det.recent.load(numbers('recent', true));
     const ring = numbers('scoreRing');
     if (ring.length !== det.scores.length)
       throw new DataError("streaming-isolation-forest model: 'scoreRing' does not match driftWindow.");

@@ -82,11 +82,13 @@ export function scoreDetectors(
             if (!cal) calibrators.set(cid, (cal = slot.createCalibrator()));
           }
           const raw = d.score(x);
-          const score = Math.min(1, Math.max(0, cal ? cal.score(raw) : slot.calibrate(raw)));
+          // A warming detector's 0 is no evidence: its calibrator neither scores nor learns it.
+          const warm = d.warm !== false;
+          const score = Math.min(1, Math.max(0, cal ? (warm ? cal.score(raw) : 0) : slot.calibrate(raw)));
           let contributions: Contribution[] = [];
           if (score >= slot.explainAbove) contributions = topContributions(d, x);
           d.learn(x);
-          cal?.learn(raw);
+          if (warm) cal?.learn(raw);
           scores.push({ detector: slot.name, raw, score, contributions });
         }
         emit({ frame, scores });
@@ -98,9 +100,14 @@ export function scoreDetectors(
 function topContributions(d: Detector, x: Float64Array): Contribution[] {
   const c = d.explain(x);
   const order = Array.from(c.keys()).sort((a, b) => c[b]! - c[a]! || a - b);
-  return order.slice(0, TOP_FEATURES).map((i) => ({
-    feature: d.features[i]!,
-    value: Number.isFinite(x[i]!) ? x[i]! : null,
-    contribution: Number.isFinite(c[i]!) ? c[i]! : 0,
-  }));
+  // A feature that contributed nothing is no evidence (an ensemble's features outside the member
+  // that drove the score all have 0).
+  return order
+    .filter((i) => c[i]! > 0)
+    .slice(0, TOP_FEATURES)
+    .map((i) => ({
+      feature: d.features[i]!,
+      value: Number.isFinite(x[i]!) ? x[i]! : null,
+      contribution: Number.isFinite(c[i]!) ? c[i]! : 0,
+    }));
 }

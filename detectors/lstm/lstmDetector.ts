@@ -144,7 +144,8 @@ export class LstmDetector implements Detector {
     return Math.max(Math.sqrt(this.v), 1e-9);
   }
 
-  private get warm(): boolean {
+  /** False until the first window of steps and the error normalisation's warm-up have passed. */
+  get warm(): boolean {
     return this.steps >= this.params.warmup && this.nErr >= this.params.normWarmup;
   }
 

@@ -1,5 +1,6 @@
 import { lastValueFrom, defaultIfEmpty } from 'rxjs';
 import { defaultDetectorSlots } from '../../detectors/index.ts';
+import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
 import { marketFeatures } from '../../features/index.ts';
 import { emitEach } from '../../pipelines/emitEach.ts';
 import { formatFor } from '../../pipelines/formats/index.ts';
@@ -16,7 +17,12 @@ import { scoreEpisode, summarise, type EpisodeResult } from './metrics.ts';
  */
 export async function evaluatePumps(
   tradesDir: string,
-  options: { config?: Config; onEpisode?: (r: EpisodeResult) => void } = {},
+  options: {
+    config?: Config;
+    onEpisode?: (r: EpisodeResult) => void;
+    /** The detector slots, fresh for each episode (default: defaultDetectorSlots). */
+    detectors?: () => DetectorSlot[];
+  } = {},
 ) {
   const config = options.config ?? Config.parse({});
   const results: EpisodeResult[] = [];
@@ -31,7 +37,7 @@ export async function evaluatePumps(
           format: formatFor('binance-trades', ep.file),
           deadLetters: () => {},
           features: marketFeatures,
-          detectors: defaultDetectorSlots(),
+          detectors: (options.detectors ?? defaultDetectorSlots)(),
           policy: config.policy,
           stats,
         }),

@@ -9,6 +9,11 @@ export const PUMP_RULES = {
   chunkMs: 25_000,
   /** Positive chunks: those that overlap the first minute after the announced start. */
   pumpChunkSpanMs: 60_000,
+  /**
+   * False alerts closer than this to the previous one belong to the same false-alarm episode (the
+   * policy re-alerts every 10 s and on every rise in severity while one market event lasts).
+   */
+  falseEpisodeGapMs: 30 * 60_000,
 } as const;
 
 export interface EpisodeResult {
@@ -19,6 +24,8 @@ export interface EpisodeResult {
   delayMs: number | null;
   alertsInWindow: number;
   falseAlerts: number;
+  /** False alerts grouped into episodes: a new one starts more than `falseEpisodeGapMs` after the previous false alert. */
+  falseAlarmEpisodes: number;
   /** Days of data outside the quiet window, for false alerts per day. */
   days: number;
   chunks: { tp: number; fp: number; fn: number; tn: number };
@@ -35,8 +42,12 @@ export function scoreEpisode(
 ): EpisodeResult {
   const r = PUMP_RULES;
   const hits = alertTimes.filter((t) => t >= startMs && t <= startMs + r.detectWithinMs);
-  const falseAlerts = alertTimes.filter(
-    (t) => t < startMs - r.quietBeforeMs || t > startMs + r.quietAfterMs,
+  const falseTimes = alertTimes
+    .filter((t) => t < startMs - r.quietBeforeMs || t > startMs + r.quietAfterMs)
+    .sort((a, b) => a - b);
+  const falseAlerts = falseTimes.length;
+  const falseAlarmEpisodes = falseTimes.filter(
+    (t, i) => i === 0 || t - falseTimes[i - 1]! > r.falseEpisodeGapMs,
   ).length;
   const quietSpan = Math.max(
     0,
@@ -66,6 +77,7 @@ export function scoreEpisode(
     delayMs: hits.length > 0 ? Math.min(...hits) - startMs : null,
     alertsInWindow: hits.length,
     falseAlerts,
+    falseAlarmEpisodes,
     days,
     chunks,
   };
@@ -81,9 +93,10 @@ export function summarise(results: readonly EpisodeResult[]) {
       fp: a.fp + r.chunks.fp,
       fn: a.fn + r.chunks.fn,
       falseAlerts: a.falseAlerts + r.falseAlerts,
+      falseAlarmEpisodes: a.falseAlarmEpisodes + r.falseAlarmEpisodes,
       days: a.days + r.days,
     }),
-    { tp: 0, fp: 0, fn: 0, falseAlerts: 0, days: 0 },
+    { tp: 0, fp: 0, fn: 0, falseAlerts: 0, falseAlarmEpisodes: 0, days: 0 },
   );
   const precision = sum.tp + sum.fp > 0 ? sum.tp / (sum.tp + sum.fp) : 0;
   const recall = sum.tp + sum.fn > 0 ? sum.tp / (sum.tp + sum.fn) : 0;
@@ -93,6 +106,7 @@ export function summarise(results: readonly EpisodeResult[]) {
     medianDelayMs: delays.length ? delays[Math.floor((delays.length - 1) / 2)]! : null,
     maxDelayMs: delays.length ? delays.at(-1)! : null,
     falseAlertsPerDay: sum.days > 0 ? sum.falseAlerts / sum.days : 0,
+    falseAlarmEpisodesPerDay: sum.days > 0 ? sum.falseAlarmEpisodes / sum.days : 0,
     chunk: {
       precision,
       recall,

@@ -109,3 +109,40 @@ describe('ensemble - combining calibrated scores', () => {
     expect(() => ensembleSlot({ members: [slot('a', 'a')], weights: [2] })).toThrow(ConfigError);
   });
 });
+
+describe('ensemble - warming members', () => {
+  it("a member's calibrator neither scores nor learns the member's warm-up zeros", () => {
+    // Warm after 3 vectors; until then its score (0) is no evidence.
+    const warming = (): Detector & { warm: boolean } => {
+      let n = 0;
+      return {
+        name: 'w',
+        features: ['a'],
+        get warm() {
+          return n >= 3;
+        },
+        score: (x) => (n >= 3 ? x[0]! : 0),
+        learn() {
+          n++;
+        },
+        explain: () => Float64Array.of(1),
+        toJSON: () => ({ n }),
+      };
+    };
+    const s = ensembleSlot({
+      members: [slot('w', 'a', { create: warming, createCalibrator: tailCalibrator({ warmup: 19 }) })],
+    });
+    const e = s.create() as Ensemble;
+    for (let i = 0; i < 3; i++) {
+      expect(e.score(Float64Array.of(5))).toBe(0);
+      e.learn(Float64Array.of(5));
+    }
+    // Had the calibrator learned the three zeros, 19 ordinary values would already make it ready.
+    for (let i = 0; i < 18; i++) e.learn(Float64Array.of(1 + (i % 5) * 0.1));
+    expect(e.score(Float64Array.of(100))).toBe(0);
+    e.learn(Float64Array.of(1.2));
+    expect(e.score(Float64Array.of(100))).toBeGreaterThan(0.99);
+    const snapshot = (e.toJSON() as { members: { calibrator: { cur: { n: number } } }[] }).members[0]!;
+    expect(snapshot.calibrator.cur.n).toBe(19);
+  });
+});

@@ -163,3 +163,24 @@ describe('streamingIsolationForest - background refit (worker thread)', () => {
     expect(det.score(probe)).not.toBe(old);
   });
 });
+
+describe('streaming isolation forest - missing features through JSON', () => {
+  it('a window with missing features (NaN, written as null) restores and scores the same', () => {
+    const a = new StreamingIsolationForest({
+      features: ['x', 'y'],
+      warmUp: 64,
+      windowSize: 128,
+      refit: 'inline',
+    });
+    for (let i = 0; i < 200; i++) a.learn([Math.sin(i), i % 7 === 0 ? Number.NaN : Math.cos(i)]);
+    const json = JSON.parse(JSON.stringify(a.toJSON())) as unknown;
+    const b = StreamingIsolationForest.fromJSON(json);
+    for (const x of [
+      [0.1, 0.2],
+      [3, Number.NaN],
+      [Number.NaN, -4],
+    ])
+      expect(b.score(x)).toBe(a.score(x));
+    expect(b.warm).toBe(true);
+  });
+});

@@ -18,6 +18,8 @@ describe('pumps - metrics', () => {
     expect(r.detected).toBe(true);
     expect(r.delayMs).toBe(30_000);
     expect(r.falseAlerts).toBe(2);
+    // Two hours apart: two false-alarm episodes.
+    expect(r.falseAlarmEpisodes).toBe(2);
     expect(r.days).toBeCloseTo(2 - 40 / 1440, 6);
     // Chunk 1 (25..50 s) is a true positive; chunks 0 and 2 are missed; the other two alerts are false chunks.
     expect(r.chunks.tp).toBe(1);
@@ -27,6 +29,25 @@ describe('pumps - metrics', () => {
     expect(s.recall).toBe(0.5);
     expect(s.chunk.precision).toBeCloseTo(2 / 8);
   });
+
+  it('groups false alerts less than 30 min apart into one false-alarm episode', () => {
+    const start = 1_000_000_000;
+    const h = 3_600_000;
+    const day = 86_400_000;
+    // A 25-minute burst of alerts 10 s apart, a lone alert an hour later, then one 29 min after that.
+    const burst = Array.from({ length: 150 }, (_, i) => start - 10 * h + i * 10_000);
+    const r = scoreEpisode(
+      'X',
+      start,
+      start - day,
+      start + day,
+      [...burst, start + 2 * h, start + 2 * h + 29 * 60_000],
+      10,
+    );
+    expect(r.falseAlerts).toBe(152);
+    expect(r.falseAlarmEpisodes).toBe(2);
+    expect(summarise([r]).falseAlarmEpisodesPerDay).toBeCloseTo(2 / r.days, 12);
+  });
 });
 
 describe('pumps - real episodes', () => {
@@ -35,8 +56,9 @@ describe('pumps - real episodes', () => {
     expect(episodes).toHaveLength(20);
     // Four announced pumps show no trading reaction at the announced minute (DLT 2021-01-28,
     // NEBL 2020-11-02, NEBL 2021-04-02, SNM 2021-11-20); the other sixteen are the reachable ones.
+    // Measured with the pump rule: 15 of 20 within a minute, 0.90 false alerts/day, median 6.1 s.
     expect(summary.recall).toBeGreaterThanOrEqual(0.75);
-    expect(summary.falseAlertsPerDay).toBeLessThan(2);
-    expect(summary.medianDelayMs!).toBeLessThan(15_000);
+    expect(summary.falseAlertsPerDay).toBeLessThanOrEqual(1);
+    expect(summary.medianDelayMs!).toBeLessThan(10_000);
   }, 120_000);
 });

@@ -45,7 +45,7 @@ describe('pipeline - stages in order', () => {
     const d = decisions.at(-1)!;
     expect(d.scored.frame.eventId).toBe(events.at(-1)!.eventId);
     expect(d.scored.frame.names).toEqual(marketFeatures.map((f) => f.name));
-    expect(d.scored.scores.map((s) => s.detector)).toEqual(['burst-rule']);
+    expect(d.scored.scores.map((s) => s.detector)).toEqual(['pump-rule']);
   });
 
   it('an invalid message is dead-lettered before keying and never reaches features or policy', async () => {
