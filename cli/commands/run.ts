@@ -120,7 +120,8 @@ export const runCommand: Command = {
     const timer = setInterval(() => {
       const s = rt.stats;
       console.error(
-        `  ${s.decode.messages} messages, ${s.decode.deadLetters} dead letters, ${s.alerts} alerts, ${s.commands} commands`,
+        `  ${s.decode.messages} messages, ${s.decode.deadLetters} dead letters, ${s.alerts} alerts, ${s.commands} commands, ` +
+          `${s.heartbeats} heartbeats${rt.audit ? `, ${rt.audit.stats.written} audit lines` : ''}${rt.webhook ? `, webhook ${rt.webhook.stats.acked} acked / ${rt.webhook.stats.failed} failed` : ''}`,
       );
     }, 10_000);
     await new Promise<void>((resolve) => {
