@@ -16,7 +16,7 @@ export function whaleExchangeFlow(ctx: AmlContext): Feature<Params> {
     description:
       'Net whale-sized flow from the address to exchange addresses (positive: deposits to exchanges).',
     formula:
-      'sum_i s_i v_i 0.5^((t - t_i)/h) over whale transfers with an exchange; s = +1 to, -1 from the exchange',
+      'sum_i s_i v_i 0.5^((t - t_i)/h) over whale transfers with an exchange; s = +1 to, -1 from the exchange; 0 for a listed exchange wallet',
     window: 'exponential, half-life halfLifeMs (default 6 h)',
     reveals: 'whales moving coins to exchanges ahead of a dump (or withdrawing ahead of a squeeze)',
     keyKind: 'address',
@@ -38,7 +38,9 @@ export function whaleExchangeFlow(ctx: AmlContext): Feature<Params> {
 function state(ctx: AmlContext, p: Params, self: SelfAddress, sum: DecayingSum): FeatureState {
   const onTransfer = (t: Transfer, me: string): void => {
     const cp = counterparty(t, me);
-    if (cp === me || !isWhale(t, p) || !ctx.book.isExchange(cp)) sum.add(0, t.eventTime);
+    // An exchange is not a whale: its hot-wallet rebalancing with other exchanges is not an inflow.
+    if (cp === me || !isWhale(t, p) || !ctx.book.isExchange(cp) || ctx.book.isExchange(me))
+      sum.add(0, t.eventTime);
     else sum.add(t.from === me ? valueOf(t) : -valueOf(t), t.eventTime);
   };
   return {

@@ -79,4 +79,17 @@ describe('computeFeatures - address keys know which side of a transfer they are'
     // Its net inflow is still there for the other features.
     expect(value(ex[1]!, 'new_large_holder')).toBeCloseTo(0.018, 12);
   });
+
+  it("whale-sized flow into exchanges counts for a whale, not for an exchange's own rebalancing", async () => {
+    const OTHER = '0x00000000000000000000000000000000000000dd';
+    const fs = await frames([
+      labelOf(EXCHANGE, 'exchange'),
+      labelOf(OTHER, 'exchange'),
+      transfer(1, EXCHANGE, OTHER, 2_000_000),
+      transfer(2, USER, OTHER, 3_000_000),
+    ]);
+    const last = (key: string) => fs.filter((f) => f.subject.key === `addr:${key}`).at(-1)!;
+    expect(value(last(EXCHANGE), 'whale_exchange_net_flow')).toBe(0);
+    expect(value(last(USER), 'whale_exchange_net_flow')).toBe(3_000_000);
+  });
 });
