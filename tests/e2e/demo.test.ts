@@ -65,8 +65,8 @@ describe('demo - end to end', () => {
     expect(text.indexOf('THROTTLE    vs:venue-a:SOLUSDT')).toBeLessThan(
       text.indexOf('HALT        vs:venue-a:SOLUSDT'),
     );
-    expect(text).toMatch(/reason: halted SOLUSDT on venue-a: burst-rule 0\.99\d ≥ 0\.99; top features: /);
-    expect(text).toMatch(/evidence: burst-rule 0\.99\d+ >= 0\.99/);
+    expect(text).toMatch(/reason: halted SOLUSDT on venue-a: pump-rule 0\.99\d ≥ 0\.99; top features: /);
+    expect(text).toMatch(/evidence: pump-rule 0\.99\d+ >= 0\.99/);
     expect(text).toMatch(/engine ack: APPLIED .* halt latency \d+\.\d+ ms/);
     expect(text).toMatch(/halt latency \(event arrival -> engine ack\): p50/);
     expect(text).toMatch(/latency by stage, p50\/p99 ms: decode .*engine-apply .*event-to-ack/);

@@ -51,6 +51,6 @@ describe('replay - real captures', () => {
         action: expect.any(String),
         issuedAt: c.eventTime,
       });
-    expect(commands.map((c) => c.reason.text).join()).toMatch(/burst-rule/);
+    expect(commands.map((c) => c.reason.text).join()).toMatch(/pump-rule/);
   });
 });

@@ -139,7 +139,7 @@ describe('risk desk - in headless Chromium against npm start', () => {
     // The demo's pump on SOLUSDT at venue-a: alerts on the live feed, then a halt.
     await page.waitForSelector('#alerts tbody tr', { timeout: 60_000 });
     const alert = await page.textContent('#alerts tbody tr');
-    expect(alert).toMatch(/SOLUSDT @ venue-a.*burst-rule/);
+    expect(alert).toMatch(/SOLUSDT @ venue-a.*pump-rule/);
     const haltRow = page.locator('#halts tbody tr[data-scope="vs:venue-a:SOLUSDT"]');
     await haltRow.waitFor({ timeout: 30_000 });
     await expect.poll(() => haltRow.locator('td').first().textContent(), { timeout: 10_000 }).toBe('HALT');
