@@ -491,6 +491,8 @@ export async function startDistributed(o: DistributedOptions) {
         ttlMs: config.policy.engine.deadManMs,
       }).subscribe((command) => {
         stats.heartbeats++;
+        // flowguard_commands_total{action="HEARTBEAT"}: a rate of 0 means this instance went quiet.
+        countCommand('HEARTBEAT');
         // Through the command sink: in order with the policy's commands, tracked until Kafka has it.
         const d = { command, arrivalMs: performance.now() };
         void commandSink.write([d]);

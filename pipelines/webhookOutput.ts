@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { ConfigError } from '../core/errors.ts';
+import { countSinkDropped } from '../core/metrics.ts';
 import type { PendingWrites } from '../core/pendingWrites.ts';
 import { webhookSink, type WebhookStats } from '../engine/webhookClient.ts';
 import type { EngineLinkConfig } from '../schemas/config.ts';
@@ -27,7 +28,8 @@ export interface WebhookOutputOptions {
  * the acks topic keyed by commandId. A delivery is tracked with the outputs, so a partition's
  * checkpoint (and input commit) waits until the webhook answered or its retries gave up: a crash
  * before that replays the command, which the engine answers DUPLICATE. A delivery given up on is
- * logged and counted, not retried further (the policy re-issues a restriction that still holds).
+ * logged and counted (`flowguard_sink_dropped_total{sink="webhook:<url>"}`), not retried further
+ * (the policy re-issues a restriction that still holds).
  */
 export function webhookOutput(
   o: WebhookOutputOptions,
@@ -53,10 +55,12 @@ export function webhookOutput(
     maxQueue: link.webhookMaxQueue,
     maxSkewMs: link.webhookMaxSkewMs,
     onAck: (r) => void acks.write([r]),
-    onError: (err, d) =>
+    onError: (err, d) => {
+      countSinkDropped(`webhook:${link.webhookUrl}`, 1);
       o.log(
         `webhook: gave up on ${d.command.action} ${d.command.scope.key} ${d.command.commandId}: ${err.message}`,
-      ),
+      );
+    },
   });
   return {
     name: hook.name,

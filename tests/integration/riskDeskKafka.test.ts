@@ -119,7 +119,10 @@ describe('risk desk served by flowguard run', () => {
       headers: { authorization: `Bearer ${TOKENS.viewer}` },
     });
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/flowguard_commands_total/);
+    // The instance's heartbeats are counted: an alert on their rate sees an instance go quiet.
+    expect(await metrics.text()).toMatch(
+      /flowguard_commands_total\{action="HEARTBEAT",origin="policy"\} [1-9]/,
+    );
 
     // Safe mode since before the pipeline: an operator may not lift it, an admin may.
     const why = 'pipeline up and watching again';
