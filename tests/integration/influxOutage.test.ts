@@ -1,5 +1,6 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { renderMetrics } from '../../core/metrics.ts';
 import { runEngineOnKafka } from '../../engine/kafkaAdapter.ts';
 import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 import { startDistributed } from '../../pipelines/distributed.ts';
@@ -132,6 +133,15 @@ describe('InfluxDB down for a minute', () => {
       expect(sb.dropped).toBeGreaterThan(0);
       expect(maxBufferedTight).toBeLessThanOrEqual(bound(tight));
       expect(maxBufferedTight).toBeLessThan(sb.points / 5);
+      // The drops are exported, per sink.
+      const dropped = (await renderMetrics()).body
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('flowguard_sink_dropped_total{') &&
+            l.includes(`"influxdb:${tight.influxdb.bucket}"`),
+        );
+      expect(Number(dropped?.split(' ').at(-1))).toBe(sb.dropped);
 
       // The history has the commands issued during the outage.
       const api = new InfluxDB({ url: influx.url, token: influx.token }).getQueryApi(influx.org);

@@ -79,7 +79,8 @@ export async function startPrivateInflux(): Promise<PrivateInflux> {
   };
   const stop = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    // A child killed by a signal has a signalCode and no exitCode: it has exited all the same.
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise<void>((r) => c.once('exit', () => r()));
     c.kill('SIGTERM');
     await exited;
