@@ -55,6 +55,12 @@ const GLOBAL: Scope = { level: 'global', key: 'global' };
  */
 export class ReferenceEngine {
   private readonly seen = new Map<string, Ack>();
+  /**
+   * Heartbeats are not kept in `seen` (one a second per pipeline instance would grow it without
+   * bound): only each heartbeat scope's latest, so a retried one still answers DUPLICATE; an older
+   * one is REJECTED as a stale sequence.
+   */
+  private readonly lastHeartbeats = new Map<string, Ack>();
   private readonly lastSequence = new Map<string, number>();
   private readonly restrictions = new Map<string, Restriction>();
   private readonly throttleCounters = new Map<string, number>();
@@ -126,8 +132,11 @@ export class ReferenceEngine {
     const started = performance.now();
     this.tick();
     const now = this.clock();
-    const previous = this.seen.get(command.commandId);
-    if (previous) {
+    const previous =
+      command.action === 'HEARTBEAT'
+        ? this.lastHeartbeats.get(command.scope.key)
+        : this.seen.get(command.commandId);
+    if (previous && previous.commandId === command.commandId) {
       this.duplicates++;
       return {
         ...previous,
@@ -151,7 +160,8 @@ export class ReferenceEngine {
         sequence: command.sequence,
         applyMs: performance.now() - started,
       };
-      this.seen.set(command.commandId, a);
+      if (command.action === 'HEARTBEAT') this.lastHeartbeats.set(key, a);
+      else this.seen.set(command.commandId, a);
       if (status === 'APPLIED') this.applied++;
       else this.rejected++;
       return a;

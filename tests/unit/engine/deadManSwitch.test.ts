@@ -118,4 +118,18 @@ describe('dead-man switch - arming when the transport starts hearing', () => {
   it('an engine without a dead-man switch has nothing to arm', () => {
     expect(new ReferenceEngine('e').armDeadMan()).toBe(false);
   });
+
+  it('a day of heartbeats keeps the engine bounded: a retried latest one is DUPLICATE, an older one a stale sequence', () => {
+    const { engine, advance, at } = setup();
+    for (let i = 0; i < 86_400; i++) {
+      expect(engine.apply(beat(i, at())).status).toBe('APPLIED');
+      advance(1000);
+    }
+    expect(engine.apply(beat(86_399, at())).status).toBe('DUPLICATE');
+    const old = engine.apply(beat(5, at()));
+    expect(old).toMatchObject({ status: 'REJECTED', rejectCode: 'STALE_SEQUENCE' });
+    // What the engine keeps per command id does not grow with heartbeats.
+    expect((engine as unknown as { seen: Map<string, unknown> }).seen.size).toBeLessThanOrEqual(1);
+    expect(engine.safeMode).toBeNull();
+  });
 });
