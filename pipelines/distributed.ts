@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { CompressionTypes, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { asyncScheduler, Subject, type Subscription } from 'rxjs';
 import { alertEntry, commandEntry } from '../audit/auditEntries.ts';
 import type { AuditEntry } from '../audit/hashChain.ts';
 import { kafkaAuditChain } from '../audit/kafkaAuditChain.ts';
@@ -37,6 +38,7 @@ import { featureSampler } from './state/featureSampler.ts';
 import { HEADER, headerNumber, wallMs } from './state/latencyHeaders.ts';
 import { PartitionTask, type TaskContext } from './state/partitionTask.ts';
 import { StageTimes } from './state/stageTimes.ts';
+import { staleFeeds } from './staleFeeds.ts';
 
 export interface DistributedOptions {
   readonly config: Config;
@@ -61,12 +63,21 @@ export interface DistributedOptions {
    * before the input is committed. Off by default in this API; `flowguard run` turns it on.
    */
   readonly audit?: boolean;
+  /**
+   * The wall-clock stale-feed scan over the keys of this instance's partitions: alerts on the
+   * alerts topic (and in the audit chain) when a key, or every key of a venue, goes quiet
+   * (policy.staleScanMs, staleAfterMs, venueStaleAfterMs). Off by default in this API (tests count
+   * alerts); `flowguard run` turns it on.
+   */
+  readonly staleFeeds?: boolean;
 }
 
 /** Counters and latencies of a running distributed pipeline instance (since it started). */
 export interface DistributedStats {
   readonly decode: ReturnType<typeof newDecodeStats>;
   alerts: number;
+  /** Of `alerts`, those of the stale-feed scan. */
+  staleAlerts: number;
   commands: number;
   acks: number;
   lag: Map<string, number>;
@@ -138,6 +149,7 @@ export async function startDistributed(o: DistributedOptions) {
   const stats: DistributedStats = {
     decode: decodeTotals,
     alerts: 0,
+    staleAlerts: 0,
     commands: 0,
     acks: 0,
     lag: new Map(),
@@ -213,6 +225,33 @@ export async function startDistributed(o: DistributedOptions) {
     close: async () => undefined,
   };
 
+  // The stale-feed scan sees the frames of this instance's partitions. When partitions move it
+  // starts again, so keys now run elsewhere are not taken for silent ones.
+  const frames = o.staleFeeds ? new Subject<FeatureFrame>() : undefined;
+  let staleScan: Subscription | undefined;
+  const startStaleScan = () => {
+    staleScan?.unsubscribe();
+    if (!frames) return;
+    const p = config.policy;
+    staleScan = frames
+      .pipe(
+        staleFeeds({
+          scanMs: p.staleScanMs,
+          staleAfterMs: p.staleAfterMs,
+          venueStaleAfterMs: p.venueStaleAfterMs,
+          clock: asyncScheduler,
+        }),
+      )
+      .subscribe((a) => {
+        stats.alerts++;
+        stats.staleAlerts++;
+        countAlert(a.severity, a.detector);
+        void alertSink.write([a]);
+        sealed([alertEntry(a)]);
+      });
+  };
+  startStaleScan();
+
   const ctx: TaskContext = {
     format: formatFor(k.inputFormat, ''),
     features: marketFeatures,
@@ -240,7 +279,10 @@ export async function startDistributed(o: DistributedOptions) {
       ],
       decisions: influx ? [influx as Sink<Decision>] : [],
     },
-    ...(sampler ? { onFrame: (f: FeatureFrame) => sampler.add(f) } : {}),
+    onFrame: (f: FeatureFrame) => {
+      sampler?.add(f);
+      frames?.next(f);
+    },
     stages: stats.stages,
   };
 
@@ -314,6 +356,7 @@ export async function startDistributed(o: DistributedOptions) {
         log(`partition ${p}: revoked`);
       }
     for (const p of restoring.keys()) if (!now.has(p)) restoring.delete(p);
+    if ([...assigned].some((p) => !now.has(p))) startStaleScan();
     const fresh = [...now].filter((p) => !tasks.has(p) && !restoring.has(p));
     if (fresh.length > 0) restore(fresh);
     assigned = now;
@@ -520,6 +563,7 @@ export async function startDistributed(o: DistributedOptions) {
     async stop(): Promise<void> {
       // First: an instance that stops is no longer watching, and the engine must be able to tell.
       beats?.unsubscribe();
+      staleScan?.unsubscribe();
       clearInterval(idleCheckpoints);
       await consumer.stop();
       await pending.settle().catch(() => undefined);

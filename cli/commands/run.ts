@@ -10,7 +10,7 @@ import { startRiskDesk, type RiskDesk } from '../../server/index.ts';
 import type { Command } from '../command.ts';
 
 const help = `Usage: flowguard run --config FILE [--instance-id ID] [--port N [--host H] [--tokens FILE]]
-                     [--no-influx] [--no-heartbeats] [--no-audit]
+                     [--no-influx] [--no-heartbeats] [--no-audit] [--no-stale-feeds]
 
 The pipeline between Apache Kafka and InfluxDB: consumes the events topic in the configured
 consumer group, produces commands, alerts and dead letters, writes history to InfluxDB.
@@ -51,6 +51,7 @@ Options:
   --no-influx        write no history (and do not warn about a missing token)
   --no-heartbeats    send no heartbeats (an engine with a dead-man switch will enter safe mode)
   --no-audit         write no audit chain
+  --no-stale-feeds   no stale-feed scan (by default a key or venue gone quiet raises an alert)
 
 Examples:
   FLOWGUARD_INFLUX_TOKEN=... flowguard run --config deploy/flowguard.json
@@ -69,6 +70,7 @@ export const runCommand: Command = {
         'no-influx': { type: 'boolean', default: false },
         'no-heartbeats': { type: 'boolean', default: false },
         'no-audit': { type: 'boolean', default: false },
+        'no-stale-feeds': { type: 'boolean', default: false },
         port: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         tokens: { type: 'string' },
@@ -90,6 +92,7 @@ export const runCommand: Command = {
       config,
       heartbeats: !values['no-heartbeats'],
       audit: !values['no-audit'],
+      staleFeeds: !values['no-stale-feeds'],
       ...(values['instance-id'] ? { instanceId: values['instance-id'] } : {}),
       ...(token && !values['no-influx'] ? { influxToken: token } : {}),
     });
