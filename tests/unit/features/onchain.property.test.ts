@@ -135,7 +135,8 @@ describe('on-chain features - match a naive full recomputation on random transfe
           const T = lastTime(own);
           return own.reduce((a, t) => {
             const c = cp(t, key);
-            if (c === key || value(t) < whaleThr(t, p) || !EXCHANGES.has(c)) return a;
+            // An exchange's own flow with other exchanges is not a whale's.
+            if (c === key || value(t) < whaleThr(t, p) || !EXCHANGES.has(c) || EXCHANGES.has(key)) return a;
             return a + (t.from === key ? 1 : -1) * value(t) * decay(T, t.eventTime, p.halfLifeMs);
           }, 0);
         },
@@ -182,7 +183,8 @@ describe('on-chain features - match a naive full recomputation on random transfe
           return own.reduce((a, t) => {
             const small = t.usdValue !== undefined ? p.smallUsd : p.smallAmount;
             const v = value(t);
-            if (t.to !== key || t.from === key || !(v > 0 && v < small)) return a;
+            // A listed exchange collecting small deposits is not accumulating.
+            if (t.to !== key || t.from === key || EXCHANGES.has(key) || !(v > 0 && v < small)) return a;
             return a + (v / whaleThr(t, p)) * decay(T, t.eventTime, p.halfLifeMs);
           }, 0);
         },
