@@ -60,13 +60,19 @@ const round = (s: Summary, digits = 2) => ({
   meanMs: +s.meanMs.toFixed(digits),
 });
 
-/** Pumps on every venue-symbol, staggered, so that halts come all through the run. */
+const VENUES = ['venue-a', 'venue-b', 'venue-c', 'venue-d'];
+
+/**
+ * Pumps on every venue-symbol, staggered, one key after another, so that halts come all through
+ * the run. Each key is pumped once per round of all twelve: the default pump rule, like a desk,
+ * is slow to trust a key's returns again right after a pump and its dump (docs/detectors.md).
+ */
 function pumps(untilMs: number): SimPump[] {
   const keys = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].flatMap((symbol) =>
-    ['venue-a', 'venue-b'].map((venue) => ({ venue, symbol })),
+    VENUES.map((venue) => ({ venue, symbol })),
   );
   const out: SimPump[] = [];
-  for (let t = 120_000, i = 0; t < untilMs; t += 25_000, i++) {
+  for (let t = 60_000, i = 0; t < untilMs; t += 12_500, i++) {
     const k = keys[i % keys.length]!;
     out.push({ kind: 'pump', ...k, startMs: t, durationMs: 15_000, rise: 0.1, intensity: 30 });
   }
@@ -75,10 +81,11 @@ function pumps(untilMs: number): SimPump[] {
 
 /** The simulated events as Kafka messages keyed by venue:symbol, in event-time order. */
 function generate(count: number, seed: number): Message[] {
-  // Simulated flow is about 500 events per second of event time on 3 symbols x 2 venues.
-  const horizon = (count / 300) * 1000;
+  // Simulated flow is about 1,900 events per second of event time on 3 symbols x 4 venues: the
+  // horizon is an upper bound, generation stops at `count`.
+  const horizon = (count / 1_000) * 1000;
   const out: Message[] = [];
-  for (const e of simulateMarket({ seed, manipulations: pumps(horizon) }, horizon)) {
+  for (const e of simulateMarket({ seed, venues: VENUES, manipulations: pumps(horizon) }, horizon)) {
     out.push({ key: 'venue' in e ? `${e.venue}:${e.symbol}` : 'other', value: JSON.stringify(e) });
     if (out.length >= count) break;
   }

@@ -196,6 +196,8 @@ export async function runEngineOnKafka(
         }
       },
       settle: () => pending.settle(),
+      // Every command is answered at once: its ack leaves before the next command is applied.
+      urgent: () => true,
     },
     { maxInFlight: 1000, commitIntervalMs: 200 },
   );

@@ -214,9 +214,12 @@ export async function startDistributed(o: DistributedOptions) {
   const influx = o.influxToken ? influxWriter(config.influxdb, o.influxToken) : undefined;
   const sampleMs = k.featureSampleMs ?? DEFAULT_SAMPLE_MS;
   const sampler = sampleMs > 0 ? featureSampler(producer, pending, topics.features, sampleMs) : undefined;
+  /** A command was handed to the producer during the current message: the source yields for it. */
+  let urgentOutput = false;
   const counting: Sink<CommandDelivery> = {
     name: 'command-count',
     write(batch) {
+      urgentOutput = true;
       stats.commands += batch.length;
       for (const d of batch) countCommand(d.command.action, d.command.issuedBy ? 'manual' : 'policy');
       sealed(batch.map((d) => commandEntry(d.command)));
@@ -502,6 +505,11 @@ export async function startDistributed(o: DistributedOptions) {
         countEvents(t.counts.events - before.events, 'kafka');
       },
       settle,
+      urgent() {
+        const u = urgentOutput;
+        urgentOutput = false;
+        return u;
+      },
       async commit(p) {
         sampler?.flush();
         const t = tasks.get(p);

@@ -18,7 +18,7 @@ Throughput and latency of the pipeline in process:
     an event's arrival to the engine's acknowledgement of the command it triggered (p50/p99/max).
 
 With --kafka, through the local broker ('flowguard services up' first): simulated events
-(3 symbols x 2 venues, pumps on every key) offered at --rate events/s [10000] for --seconds
+(3 symbols x 4 venues, pumps on every key in turn) offered at --rate events/s [10000] for --seconds
 [30] to --instances [1] pipeline instances (child processes, one consumer group) and the
 reference engine on Kafka. Reports the sustained events/s, event-to-ack latency of halts (top
 level p50Ms/p99Ms/maxMs) and of all commands, from the event's produce to the ack's arrival back

@@ -22,6 +22,12 @@ export interface KafkaBatchHandler {
    * read the partition again from (its last checkpoint). Without it the error ends the batch.
    */
   failed?(partition: number, err: unknown): Promise<number>;
+  /**
+   * After each message: true when it produced an output that must leave now (a command). The
+   * source then yields to the event loop before the next message, so the producer can write it
+   * instead of waiting for the rest of the batch.
+   */
+  urgent?(): boolean;
 }
 
 export interface KafkaSourceOptions {
@@ -30,6 +36,12 @@ export interface KafkaSourceOptions {
   /** With the default commit: at most one offset commit per partition per this interval. */
   readonly commitIntervalMs?: number;
   readonly onBatch?: (topic: string, partition: number, lag: number) => void;
+  /**
+   * Longest the source processes messages of a batch without yielding to the event loop (default
+   * 5 ms): a fetched batch can hold thousands of messages, and timers, acknowledgements and a
+   * command producer waiting for its previous request must not wait for all of them.
+   */
+  readonly yieldEveryMs?: number;
 }
 
 /**
@@ -47,6 +59,8 @@ export async function runKafkaSource(
   options: KafkaSourceOptions,
 ): Promise<void> {
   let seq = 0;
+  const yieldEveryMs = options.yieldEveryMs ?? 5;
+  const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
   /** Messages handed over since the outputs last settled. */
   let unsettled = 0;
   const lastCommit = new Map<string, number>();
@@ -70,6 +84,7 @@ export async function runKafkaSource(
       const { topic, partition } = batch;
       const from = handler.begin ? await handler.begin(partition) : 0;
       let last: number | undefined;
+      let sliceStart = performance.now();
       /** False when the partition must be read again from where `failed` says. */
       const guarded = async (step: () => Promise<void>): Promise<boolean> => {
         try {
@@ -102,6 +117,10 @@ export async function runKafkaSource(
           m,
         );
         last = offset;
+        if (handler.urgent?.() || performance.now() - sliceStart >= yieldEveryMs) {
+          await yieldNow();
+          sliceStart = performance.now();
+        }
         // Outputs are not awaited after every batch (that would add a produce round trip to every
         // fetch), only before commits and after `maxInFlight` messages, which bounds memory.
         if (++unsettled >= options.maxInFlight) {
