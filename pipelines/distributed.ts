@@ -108,7 +108,7 @@ export function distributedPolicy(policy: PolicyConfig): PolicyConfig {
   return policy.escalation.length === 0 ? policy : { ...policy, escalation: [] };
 }
 
-const DEFAULT_CHECKPOINT_MS = 1_000;
+const DEFAULT_CHECKPOINT_MS = 5_000;
 const DEFAULT_SAMPLE_MS = 100;
 
 /**
