@@ -109,6 +109,9 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
     const considered = new Set<string>();
     let replayed: Command | undefined;
     let killedAt = 0;
+    /** The replayed command's partition and the victim's last checkpoint of it when killed. */
+    let killPartition = -1;
+    let killOffset = -1;
     let state = '';
     await waitFor(
       async () => {
@@ -136,6 +139,8 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
         }
         replayed = c;
         killedAt = p.committed;
+        killPartition = partition;
+        killOffset = m?.offset ?? -1;
         victim.child.kill('SIGKILL');
         return true;
       },
@@ -204,8 +209,12 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
     expect(applied.sort()).toEqual(expected.map((c) => c.commandId).sort());
     for (const h of halts) expect(applied.filter((id) => id === h)).toHaveLength(1);
     const duplicates = answers.length - applied.length;
+    // The survivor took the partition over from the victim's last checkpoint of it (with state), or
+    // from the start when the victim was killed before its first checkpoint of it.
     expect(survivor.stderr.join('')).toMatch(
-      /partition \d+: restored [1-9]\d* state records, resuming after offset \d+/,
+      new RegExp(
+        `partition ${killPartition}: restored ${killOffset >= 0 ? '[1-9]\\d*' : '\\d+'} state records, resuming after offset ${killOffset}\n`,
+      ),
     );
     console.log(
       `scale-out: ${total} messages on ${PARTITIONS} partitions; victim killed at ${killedAt} committed, just after ${describeCmd(replayed!)}; ` +
