@@ -1,3 +1,5 @@
+import type { SupportBreak } from '../schemas/score.ts';
+
 /**
  * The one contract every detector follows (River style): score first, then learn.
  * `x` is a dense vector in the order of `features`; NaN marks a feature still warming up.
@@ -21,6 +23,16 @@ export interface Detector {
    * make its quantiles all 0, and every first real score would calibrate to 1.
    */
   readonly warm?: boolean;
+  /**
+   * Optional, for detectors that watch the price level: the key's price (the frame's mid) with its
+   * event time, handed over before the frame is scored.
+   */
+  observePrice?(eventTime: number, price: number): void;
+  /**
+   * Optional: the detector's current estimate that the key's price breaks its support level within
+   * its horizon; undefined while it cannot tell (no support yet, volatility warming up).
+   */
+  supportBreakEstimate?(): SupportBreak | undefined;
 }
 
 /** How a detector kind is created and restored. */

@@ -1,6 +1,7 @@
 import { ConfigError, DataError } from '../core/errors.ts';
 import type { DetectorSlot } from '../pipelines/scoreDetectors.ts';
 import { TailCalibrator, type Calibrator } from './calibration.ts';
+import type { SupportBreak } from '../schemas/score.ts';
 import type { Detector } from './detector.ts';
 
 /**
@@ -132,6 +133,24 @@ export class Ensemble implements Detector {
     const c = m.detector.explain(m.x);
     for (let i = 0; i < m.idx.length; i++) out[m.idx[i]!] = c[i]!;
     return out;
+  }
+
+  /**
+   * Hands the key's price to the per-key members that watch it (the LSTM's support level); a shared
+   * member sees every key, so one key's price would be another's level.
+   */
+  observePrice(eventTime: number, price: number): void {
+    for (const m of this.members) if (m.slot.perKey) m.detector.observePrice?.(eventTime, price);
+  }
+
+  /** The first member's support-break estimate (members in slot order); undefined when none makes one. */
+  supportBreakEstimate(): SupportBreak | undefined {
+    for (const m of this.members) {
+      if (!m.slot.perKey) continue;
+      const e = m.detector.supportBreakEstimate?.();
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /** The members' raw and calibrated scores of the last vector scored, and which one drove it. */

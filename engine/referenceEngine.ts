@@ -22,9 +22,25 @@ export interface OrderVerdict {
 export interface Restriction {
   readonly scope: Scope;
   readonly action: 'THROTTLE' | 'REDUCE_ONLY' | 'HALT';
+  /** The last command applied to it. */
   readonly commandId: string;
+  /**
+   * THROTTLE: share of the order rate admitted. REDUCE_ONLY: share of the exposure held at `since`
+   * to have cut in all (cumulative; a deeper cut replaces it).
+   */
   readonly magnitude?: number;
+  /** When the restriction came into force; a deeper REDUCE_ONLY cut keeps its first one's time. */
   readonly since: number;
+}
+
+/**
+ * The exposure a REDUCE_ONLY restriction leaves: (1 − magnitude) of what was open when it came into
+ * force (`exposureAtSince`). The magnitude is cumulative, so 0.5 and then 0.8 leave 50 % and then
+ * 20 %, not 50 % and then 35 %. Undefined for other restrictions.
+ */
+export function exposureTarget(r: Restriction, exposureAtSince: number): number | undefined {
+  if (r.action !== 'REDUCE_ONLY' || r.magnitude === undefined) return undefined;
+  return (1 - r.magnitude) * exposureAtSince;
 }
 
 export interface ReferenceEngineOptions {
@@ -200,15 +216,20 @@ export class ReferenceEngine {
         break;
       case 'THROTTLE':
       case 'REDUCE_ONLY':
-      case 'HALT':
+      case 'HALT': {
+        const prev = this.restrictions.get(key);
+        // A REDUCE_ONLY on a scope already reduce-only is a deeper cut of the same exposure: its
+        // magnitude is the new total, measured from when the scope first became reduce-only.
+        const deeper = command.action === 'REDUCE_ONLY' && prev?.action === 'REDUCE_ONLY';
         this.restrictions.set(key, {
           scope: command.scope,
           action: command.action,
           commandId: command.commandId,
-          since: now,
+          since: deeper ? prev.since : now,
           ...(command.magnitude !== undefined ? { magnitude: command.magnitude } : {}),
         });
         break;
+      }
       case 'ALERT':
         break;
     }

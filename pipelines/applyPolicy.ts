@@ -12,7 +12,7 @@ import { SCHEMA_VERSION } from '../schemas/common.ts';
 import type { Alert } from '../schemas/alert.ts';
 import type { PolicyConfig } from '../schemas/config.ts';
 import type { Subject } from '../schemas/feature.ts';
-import type { Contribution } from '../schemas/score.ts';
+import type { Contribution, SupportBreak } from '../schemas/score.ts';
 import type { Decision, DetectorScore, ScoredFrame } from './envelope.ts';
 import { emitEach } from './emitEach.ts';
 
@@ -44,7 +44,16 @@ const CODE: Record<Intent['cause']['kind'], string> = {
   'escalation-released': REASON_CODES.ESCALATION_RELEASED,
   manual: REASON_CODES.MANUAL_HALT,
   freeze: REASON_CODES.ADDRESS_FLAGGED,
+  'support-break': REASON_CODES.SUPPORT_AT_RISK,
 };
+
+/** The frame's support-break estimate: the likeliest break when several detectors make one. */
+function supportBreakOf(scores: readonly DetectorScore[]): SupportBreak | undefined {
+  let best: SupportBreak | undefined;
+  for (const s of scores)
+    if (s.supportBreak && (!best || s.supportBreak.probability > best.probability)) best = s.supportBreak;
+  return best;
+}
 
 /** The subject a control decision is filed under (it has no features and no scores). */
 function subjectOfScope(scope: Scope): Subject {
@@ -130,22 +139,25 @@ export function applyPolicy(
       if (!driver) return undefined;
       const recent = triggers.get(frame.subject.key) ?? [];
       const threshold =
-        cause.kind === 'score' || cause.kind === 'calm'
+        cause.kind === 'score' || cause.kind === 'calm' || cause.kind === 'support-break'
           ? cause.threshold
           : cause.kind === 'escalation'
             ? thresholdOf(levelOfAction(cause.rule.minAction)!, params)
             : params.haltAt;
+      const estimate = cause.kind === 'support-break' ? cause.estimate : supportBreakOf(scored.scores);
       return {
-        detector: driver.detector,
-        score: driver.score,
+        // A support-break step is driven by the estimate: its detector, its probability.
+        detector: cause.kind === 'support-break' ? cause.estimate.detector : driver.detector,
+        score: cause.kind === 'support-break' ? cause.estimate.probability : driver.score,
         threshold,
-        topFeatures: cause.kind === 'calm' ? [] : top,
+        topFeatures: cause.kind === 'calm' || cause.kind === 'support-break' ? [] : top,
         // A copy: `recent` goes on changing, and a command must not change after it was issued.
         triggeringEvents: recent.some((e) => e.eventId === frame.eventId)
           ? [...recent]
           : [...recent, { eventId: frame.eventId, eventTime: frame.eventTime }],
         scores: scored.scores.map((s) => ({ detector: s.detector, score: s.score })),
         ...(cause.kind === 'score' ? { aboveForMs: cause.aboveForMs } : {}),
+        ...(estimate ? { supportBreak: estimate } : {}),
         ...(cause.kind === 'escalation' ? { children: [...cause.children] } : {}),
       };
     };
@@ -175,10 +187,14 @@ export function applyPolicy(
         issuedAt,
         expiresAt: issuedAt + params.commandTtlMs,
         ...(action === 'THROTTLE' ? { magnitude: params.throttleFactor } : {}),
-        ...(action === 'REDUCE_ONLY' ? { magnitude: params.reduceFraction } : {}),
+        ...(action === 'REDUCE_ONLY' ? { magnitude: intent.magnitude ?? params.reduceFraction } : {}),
         reason: {
           code:
-            cause.kind === 'manual' && action === 'RESUME' ? REASON_CODES.MANUAL_RESUME : CODE[cause.kind],
+            cause.kind === 'manual' && action === 'RESUME'
+              ? REASON_CODES.MANUAL_RESUME
+              : cause.kind === 'support-break' && cause.stage === 2
+                ? REASON_CODES.SUPPORT_BROKEN
+                : CODE[cause.kind],
           text: rationale(intent, cause.kind === 'score' ? top : []),
         },
         ...(evidence ? { evidence } : {}),
@@ -240,6 +256,7 @@ export function applyPolicy(
         for (const s of scored.scores) if (!driver || s.score > driver.score) driver = s;
         let scope = scopes.get(scored.frame.subject.key);
         if (!scope) scopes.set(scored.frame.subject.key, (scope = scopeOf(scored.frame.subject)));
+        const supportBreak = supportBreakOf(scored.scores);
         const input: PolicyInput | undefined = driver && {
           kind: 'signal',
           scope,
@@ -247,6 +264,7 @@ export function applyPolicy(
           eventId: scored.frame.eventId,
           score: driver.score,
           detector: driver.detector,
+          ...(supportBreak ? { supportBreak } : {}),
         };
         emit(decide(scored, input, driver));
       }),

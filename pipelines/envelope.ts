@@ -3,7 +3,7 @@ import type { Origin } from '../schemas/deadLetter.ts';
 import type { Subject } from '../schemas/feature.ts';
 import type { Alert } from '../schemas/alert.ts';
 import type { Command } from '../schemas/command.ts';
-import type { Contribution } from '../schemas/score.ts';
+import type { Contribution, SupportBreak } from '../schemas/score.ts';
 
 /** A message as a source delivered it, before decoding. */
 export interface RawMessage {
@@ -49,6 +49,8 @@ export interface DetectorScore {
   readonly score: number;
   /** Sorted, largest contribution first. */
   readonly contributions: readonly Contribution[];
+  /** The detector's support-break estimate for the key (the LSTM, alone or in an ensemble), when it makes one. */
+  readonly supportBreak?: SupportBreak;
 }
 
 export interface ScoredFrame {

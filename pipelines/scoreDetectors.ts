@@ -44,6 +44,8 @@ const TOP_FEATURES = 5;
 
 /**
  * Scores every frame with each detector of its key kind, then lets the detector learn from it.
+ * A per-key detector that watches the price (the LSTM) gets the frame's mid first, and its
+ * support-break estimate travels with its score.
  * `store` lets the caller own models and calibrators (distributed mode checkpoints them).
  */
 export function scoreDetectors(
@@ -81,6 +83,9 @@ export function scoreDetectors(
             cal = calibrators.get(cid);
             if (!cal) calibrators.set(cid, (cal = slot.createCalibrator()));
           }
+          // The price level first: a support-break estimate is about the price after this event.
+          // Only a per-key detector watches one key's price.
+          if (slot.perKey && d.observePrice && frame.mid > 0) d.observePrice(frame.eventTime, frame.mid);
           const raw = d.score(x);
           // A warming detector's 0 is no evidence: its calibrator neither scores nor learns it.
           const warm = d.warm !== false;
@@ -89,7 +94,12 @@ export function scoreDetectors(
           if (score >= slot.explainAbove) contributions = topContributions(d, x);
           d.learn(x);
           if (warm) cal?.learn(raw);
-          scores.push({ detector: slot.name, raw, score, contributions });
+          const supportBreak = slot.perKey ? d.supportBreakEstimate?.() : undefined;
+          scores.push(
+            supportBreak
+              ? { detector: slot.name, raw, score, contributions, supportBreak }
+              : { detector: slot.name, raw, score, contributions },
+          );
         }
         emit({ frame, scores });
       }),

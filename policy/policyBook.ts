@@ -1,6 +1,7 @@
 import type { Severity } from '../schemas/alert.ts';
 import type { Action, Scope } from '../schemas/command.ts';
 import type { EscalationRule, PolicyConfig } from '../schemas/config.ts';
+import type { SupportBreak } from '../schemas/score.ts';
 import { freezePin, freezes, type AddressFlag } from './addressFreeze.ts';
 import {
   actionForLevel,
@@ -19,6 +20,13 @@ import {
 } from './escalation.ts';
 import { pinOf, type ManualOverride, type Pin } from './manualOverride.ts';
 import { addressScope, parentScope } from './scopes.ts';
+import {
+  deriskFraction,
+  deriskTransition,
+  initialDerisk,
+  type DeriskStage,
+  type DeriskState,
+} from './supportBreak.ts';
 
 /** Everything the policy remembers of one scope. Plain data: checkpointable and comparable. */
 export interface ScopeRecord {
@@ -27,6 +35,8 @@ export interface ScopeRecord {
   readonly auto: ScopeState;
   /** What the scope's restricted children call for (policy/escalation.ts). */
   readonly escalated: Escalated | null;
+  /** Graded de-risking on the support-break estimate (policy/supportBreak.ts); absent means none yet. */
+  readonly derisk?: DeriskState;
   /** A person's override or an address freeze: holds its level whatever scores and children say. */
   readonly pin: Pin | null;
   /** After a manual resume, automatic actions wait until this event time. */
@@ -35,6 +45,11 @@ export interface ScopeRecord {
   readonly commanded: Level;
   readonly commandedSince: number;
   readonly sequence: number;
+  /**
+   * While commanded REDUCE_ONLY: the share of exposure commanded cut in all since the scope entered
+   * it (the last command's magnitude); absent is `reduceFraction`, as every REDUCE_ONLY had before.
+   */
+  readonly commandedMagnitude?: number;
 }
 
 /** What the policy is told. */
@@ -47,6 +62,8 @@ export type PolicyInput =
       /** The driving (highest) calibrated score of the frame and its detector. */
       readonly score: number;
       readonly detector: string;
+      /** The frame's support-break estimate, when a detector makes one (the LSTM). */
+      readonly supportBreak?: SupportBreak;
     }
   | { readonly kind: 'override'; readonly override: ManualOverride }
   | { readonly kind: 'flag'; readonly flag: AddressFlag }
@@ -67,6 +84,27 @@ export type Cause =
       readonly threshold: number;
       readonly calmForMs: number;
       readonly heldForMs: number;
+      /**
+       * When support-break de-risking was or is in force: its stage after the step (0: it calmed
+       * too; 1 or 2: it still holds the scope at REDUCE_ONLY), its exit threshold and how long
+       * its estimates have been calm.
+       */
+      readonly support?: {
+        readonly stage: DeriskStage;
+        readonly exitBelow: number;
+        readonly calmForMs: number;
+      };
+    }
+  | {
+      /** A support-break estimate called for a (deeper) cut: stage 1 probability, stage 2 a broken level. */
+      readonly kind: 'support-break';
+      readonly stage: 1 | 2;
+      readonly estimate: SupportBreak;
+      /** The probability threshold of stage 1. */
+      readonly threshold: number;
+      /** Share of exposure cut in all after this command, and before it (0 when not yet reduce-only). */
+      readonly fraction: number;
+      readonly previousFraction: number;
     }
   | {
       readonly kind: 'escalation';
@@ -87,6 +125,8 @@ export interface Intent {
   /** Event time of the decision. */
   readonly time: number;
   readonly cause: Cause;
+  /** REDUCE_ONLY: the share of exposure to have cut in all since the scope entered it (cumulative). */
+  readonly magnitude?: number;
 }
 
 export interface Step {
@@ -197,16 +237,27 @@ export class PolicyBook {
     const r = this.records.get(s.scope.key) ?? fresh(s.scope);
     const tr = transition(r.auto, s, p);
     let auto = tr.state;
+    const prevDerisk = r.derisk ?? initialDerisk;
+    let derisk = deriskTransition(prevDerisk, s.supportBreak, s.eventTime, p);
     // Hot path, nearly every frame: nothing but the breaker's memory changes.
-    if (auto.level === r.auto.level && r.graceUntil === null && r.pin === null && !p.freezeRules?.length) {
-      if (this.records.get(r.scope.key) === r) (r as { auto: ScopeState }).auto = auto;
-      else this.put({ ...r, auto });
+    if (
+      auto.level === r.auto.level &&
+      derisk.stage === prevDerisk.stage &&
+      r.graceUntil === null &&
+      r.pin === null &&
+      !p.freezeRules?.length
+    ) {
+      if (this.records.get(r.scope.key) === r) {
+        (r as { auto: ScopeState }).auto = auto;
+        if (derisk !== prevDerisk) (r as { derisk?: DeriskState }).derisk = derisk;
+      } else this.put(derisk !== prevDerisk ? { ...r, auto, derisk } : { ...r, auto });
       return tr.alert;
     }
     const inGrace = r.graceUntil !== null && s.eventTime < r.graceUntil;
     // During the grace after a manual resume the breaker watches and alerts but does not act.
     if (inGrace && auto.level > r.auto.level) auto = { ...auto, level: r.auto.level, since: r.auto.since };
-    let next: ScopeRecord = { ...r, auto };
+    if (inGrace && derisk.stage > prevDerisk.stage) derisk = prevDerisk;
+    let next: ScopeRecord = derisk !== prevDerisk ? { ...r, auto, derisk } : { ...r, auto };
     if (!inGrace && r.graceUntil !== null) next = { ...next, graceUntil: null };
     const frozen =
       s.scope.level === 'address' &&
@@ -229,7 +280,21 @@ export class PolicyBook {
     this.settle(next, s.eventTime, out, (from, to) => {
       if (frozen)
         return { kind: 'freeze', category: `rule:${s.detector}`, source: s.detector, eventId: s.eventId };
-      if (to > from) {
+      // Up a level, or (at REDUCE_ONLY) a deeper cut: whichever source rose to what is commanded.
+      if (to > from || (to === 2 && from === 2)) {
+        const cut = this.cut(next);
+        const scoreCalls =
+          auto.level > r.auto.level && auto.level === to && (to !== 2 || p.reduceFraction >= cut);
+        const stage = derisk.stage;
+        if (!scoreCalls && stage > prevDerisk.stage && stage > 0 && s.supportBreak && to === 2)
+          return {
+            kind: 'support-break',
+            stage: stage as 1 | 2,
+            estimate: s.supportBreak,
+            threshold: p.supportBreak.probabilityAt,
+            fraction: cut,
+            previousFraction: from === 2 ? (r.commandedMagnitude ?? p.reduceFraction) : 0,
+          };
         const above = auto.aboveSince?.[to - 1];
         return {
           kind: 'score',
@@ -239,11 +304,21 @@ export class PolicyBook {
           aboveForMs: above == null ? 0 : s.eventTime - above,
         };
       }
+      const derisked = prevDerisk.stage > 0 || derisk.stage > 0;
       return {
         kind: 'calm',
         threshold: p.exitBelow,
         calmForMs: auto.calmSince === null ? 0 : s.eventTime - auto.calmSince,
         heldForMs: s.eventTime - r.commandedSince,
+        ...(derisked
+          ? {
+              support: {
+                stage: derisk.stage,
+                exitBelow: p.supportBreak.exitBelow,
+                calmForMs: derisk.calmSince === null ? 0 : s.eventTime - derisk.calmSince,
+              },
+            }
+          : {}),
       };
     });
     return tr.alert;
@@ -258,6 +333,7 @@ export class PolicyBook {
       next = {
         ...next,
         auto: { ...initialScopeState, lastAlert: r.auto.lastAlert, sequence: r.auto.sequence },
+        ...(r.derisk ? { derisk: initialDerisk } : {}),
         escalated: null,
         graceUntil: o.time + this.params.manualResumeGraceMs,
       };
@@ -293,7 +369,20 @@ export class PolicyBook {
   /** The combined level of a record. */
   private effective(r: ScopeRecord): Level {
     if (r.pin) return r.pin.level;
-    return Math.max(r.auto.level, r.escalated?.level ?? 0) as Level;
+    return Math.max(r.auto.level, r.escalated?.level ?? 0, r.derisk?.stage ? 2 : 0) as Level;
+  }
+
+  /**
+   * The share of exposure a record at REDUCE_ONLY calls to have cut in all: `reduceFraction` for
+   * a score, an escalation or a pin, the de-risking stage's fraction for a support break, the larger
+   * when both hold (they cut the same exposure, so they do not add up).
+   */
+  private cut(r: ScopeRecord): number {
+    const p = this.params;
+    if (r.pin) return p.reduceFraction;
+    const scored = r.auto.level === 2 || r.escalated?.level === 2 ? p.reduceFraction : 0;
+    const stage = r.derisk?.stage ?? 0;
+    return stage > 0 ? Math.max(scored, deriskFraction(stage, p.supportBreak)) : scored;
   }
 
   /** Issues a command when the record's combined level changed, then lets its parents react. */
@@ -306,12 +395,19 @@ export class PolicyBook {
   ): void {
     const to = this.effective(r);
     const from = r.commanded;
-    if (to === from && !always) return;
+    // At REDUCE_ONLY a deeper cut is a command too (the de-risking's second step); a shallower one
+    // is not: the magnitude is cumulative, and exposure already cut stays cut.
+    const before = from === 2 ? (r.commandedMagnitude ?? this.params.reduceFraction) : 0;
+    const cut = to === 2 ? this.cut(r) : 0;
+    const deeper = to === 2 && from === 2 && cut > before + 1e-12;
+    if (to === from && !always && !deeper) return;
+    const magnitude = to === 2 && from === 2 && !r.pin ? Math.max(cut, before) : cut;
     const next: ScopeRecord = {
       ...r,
       commanded: to,
       commandedSince: to === from ? r.commandedSince : now,
       sequence: r.sequence + 1,
+      ...(to === 2 || r.commandedMagnitude !== undefined ? { commandedMagnitude: magnitude } : {}),
     };
     this.put(next);
     out.push({
@@ -322,6 +418,7 @@ export class PolicyBook {
       to,
       time: now,
       cause: cause(from, to),
+      ...(to === 2 ? { magnitude } : {}),
     });
     if (to !== from)
       for (const level of this.parentLevels.get(r.scope.level) ?? []) {

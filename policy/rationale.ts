@@ -17,6 +17,13 @@ export const secs = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 /** "p99.9" (at least the 99.9th percentile of the key's own history), "p0.1", "p50". */
 export const pct = (p: number): string => `p${Math.round(p * 10) / 10}`;
 
+/** A share as a percentage: 0.5 → "50 %". */
+export const share = (f: number): string => `${Math.round(f * 1000) / 10} %`;
+
+/** A price to six significant digits, so a support and a price just under it read apart: 101.23, 65432.1. */
+export const priceText = (v: number): string =>
+  Number.isFinite(v) ? String(Number(v.toPrecision(6))) : 'n/a';
+
 /** "cancel_to_trade 41 (p99.9), book_imbalance −0.93 (p0.1)": the first `n` contributions. */
 export function topFeaturesText(features: readonly Contribution[], n = 3): string {
   return features
@@ -53,8 +60,29 @@ export function rationale(intent: Intent, topFeatures: readonly Contribution[] =
       return `${what}: ${cause.detector} ${cause.score.toFixed(3)} ≥ ${cause.threshold}${
         cause.aboveForMs > 0 ? ` for ${secs(cause.aboveForMs)}` : ''
       }${top}`;
-    case 'calm':
-      return `${what}${down}: scores below ${cause.threshold} for ${secs(cause.calmForMs)} after ${LEVELS[from]} (held ${secs(cause.heldForMs)})`;
+    case 'calm': {
+      const held = `after ${LEVELS[from]} (held ${secs(cause.heldForMs)})`;
+      const scores = `scores below ${cause.threshold} for ${secs(cause.calmForMs)}`;
+      const sup = cause.support;
+      if (!sup) return `${what}${down}: ${scores} ${held}`;
+      const supCalm = `support-break probability below ${sup.exitBelow} for ${secs(sup.calmForMs)}`;
+      // De-risking still holds the scope at REDUCE_ONLY (the halt above it calmed).
+      if (sup.stage > 0)
+        return `${what}${down}: ${scores} ${held}; support-break de-risking still holds REDUCE_ONLY`;
+      // De-risking calmed; the scores still call for this level.
+      if (to > 0) return `${what}${down}: ${supCalm} ${held}; scores still call for ${LEVELS[to]}`;
+      return `${what}${down}: ${scores} and ${supCalm} ${held}`;
+    }
+    case 'support-break': {
+      const e = cause.estimate;
+      const cutting =
+        cause.previousFraction > 0
+          ? `cutting ${share(cause.fraction - cause.previousFraction)} more (${share(cause.fraction)} in all)`
+          : `cutting ${share(cause.fraction)} of exposure`;
+      return cause.stage === 2
+        ? `${what}, ${cutting}: support ${priceText(e.support)} broken, price ${priceText(e.price)} (${e.detector}, ${secs(e.horizonMs)} horizon)`
+        : `${what}, ${cutting}: support-break probability ${e.probability.toFixed(2)} ≥ ${cause.threshold} within ${secs(e.horizonMs)} (${e.detector}; support ${priceText(e.support)}, price ${priceText(e.price)})`;
+    }
     case 'escalation': {
       const n = cause.children.length;
       const list = cause.children.map((c) => c.scopeKey).join(', ');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpochMs, NonEmpty, SchemaVersion } from './common.ts';
-import { Contribution } from './score.ts';
+import { Contribution, SupportBreak } from './score.ts';
 
 /** Graded circuit-breaker actions, mildest first; HEARTBEAT keeps the engine's dead-man switch quiet. */
 export const Action = z.enum(['ALERT', 'THROTTLE', 'REDUCE_ONLY', 'HALT', 'RESUME', 'HEARTBEAT']);
@@ -30,6 +30,10 @@ export const REASON_CODES = {
   MANUAL_HALT: 'MANUAL_HALT',
   /** A person resumed the scope by hand (`issuedBy` says who and why). */
   MANUAL_RESUME: 'MANUAL_RESUME',
+  /** The probability that the price breaks its support level within the horizon reached the threshold: REDUCE_ONLY, first cut. */
+  SUPPORT_AT_RISK: 'SUPPORT_AT_RISK',
+  /** The price broke its support level: REDUCE_ONLY with a deeper cut (magnitude is the total). */
+  SUPPORT_BROKEN: 'SUPPORT_BROKEN',
   /** An address was labelled by a list the policy freezes on (sanctions, exploit, phishing). */
   ADDRESS_FLAGGED: 'ADDRESS_FLAGGED',
   /** The pipeline is alive; the engine's dead-man switch resets its timer. */
@@ -65,6 +69,12 @@ export const Evidence = z.object({
     .optional(),
   /** How long the score had stayed at or above the threshold when the command was issued, ms. */
   aboveForMs: z.number().int().nonnegative().optional(),
+  /**
+   * The support-break estimate of the triggering frame, when a detector makes one (the LSTM): the
+   * support level, the price, the probability of a break within the horizon, and whether it broke.
+   * For SUPPORT_AT_RISK and SUPPORT_BROKEN, `score` is that probability and `threshold` its threshold.
+   */
+  supportBreak: SupportBreak.optional(),
   /** For an escalation: the restricted child scopes that caused it. */
   children: z
     .array(z.object({ scopeKey: NonEmpty, action: RestrictiveAction }))
@@ -88,7 +98,11 @@ export const Command = z.object({
   issuedAt: EpochMs,
   /** After this the engine may drop the command unapplied; undefined means no expiry. */
   expiresAt: EpochMs.optional(),
-  /** Throttle factor (0..1 of normal order rate) or reduce-only fraction, where the action takes one. */
+  /**
+   * THROTTLE: the share of the normal order rate still allowed. REDUCE_ONLY: the share of the
+   * scope's open exposure to have cut **in all** since the scope entered REDUCE_ONLY (cumulative:
+   * 0.5, then 0.8 once a support level breaks, not 0.3).
+   */
   magnitude: z.number().min(0).max(1).optional(),
   /** `code` is one of REASON_CODES (or a newer one); `text` is the rationale in words and numbers. */
   reason: z.object({ code: NonEmpty, text: z.string().max(2000) }),

@@ -56,6 +56,35 @@ export const EngineLinkConfig = z
   });
 export type EngineLinkConfig = z.infer<typeof EngineLinkConfig>;
 
+/**
+ * Graded de-risking on a detector's support-break estimate (the LSTM's; schemas/score.ts
+ * SupportBreak): REDUCE_ONLY cutting `reduceFraction` of the exposure once the probability of a
+ * break within the horizon reaches `probabilityAt`, then `breakFraction` more once the level breaks.
+ */
+export const SupportBreakPolicy = z
+  .object({
+    /** Off: estimates are still shown in the evidence, but never restrict a scope. */
+    enabled: z.boolean().default(true),
+    /** Probability of a break within the horizon at or above which the first step is taken. */
+    probabilityAt: unit(0.5),
+    /** Hysteresis: the scope counts as calm only while the probability stays below this and the level holds. */
+    exitBelow: unit(0.25),
+    /** Share of exposure the first step cuts (command magnitude). */
+    reduceFraction: unit(0.5),
+    /** Further share cut once the level breaks; the command's magnitude is the total, reduceFraction + breakFraction. */
+    breakFraction: unit(0.3),
+  })
+  .refine((b) => b.exitBelow < b.probabilityAt, {
+    message: 'exitBelow must be below probabilityAt, or a scope could never calm down (hysteresis)',
+    path: ['exitBelow'],
+  })
+  .refine((b) => b.reduceFraction + b.breakFraction <= 1 + 1e-12, {
+    message:
+      'reduceFraction + breakFraction is the share cut in all once the level breaks and must be at most 1',
+    path: ['breakFraction'],
+  });
+export type SupportBreakPolicy = z.infer<typeof SupportBreakPolicy>;
+
 /** Circuit-breaker parameters: graded thresholds on the calibrated score, with hysteresis and timers. */
 export const PolicyConfig = z
   .object({
@@ -83,6 +112,8 @@ export const PolicyConfig = z
     throttleFactor: unit(0.5),
     /** Share of open exposure to cut under REDUCE_ONLY. */
     reduceFraction: unit(0.5),
+    /** Graded de-risking on the support-break estimate (the LSTM's, when it runs). */
+    supportBreak: SupportBreakPolicy.prefault({}),
     /** Scopes restricted together escalate to their parent (venue-symbols to the venue, venues to global). */
     escalation: z
       .array(EscalationRule)

@@ -12,6 +12,38 @@ export const Contribution = z.object({
 });
 export type Contribution = z.infer<typeof Contribution>;
 
+/**
+ * A detector's estimate that the key's price breaks its support level within a horizon (the LSTM's,
+ * detectors/lstm/lstmDetector.ts), for graded de-risking: the policy cuts exposure once the
+ * probability reaches its threshold, and further once the level breaks. `broken` is exactly
+ * `price <= support`, and a broken level has probability 1.
+ */
+export const SupportBreak = z
+  .object({
+    /** The detector that made the estimate (inside an ensemble: the member, e.g. `lstm`). */
+    detector: NonEmpty,
+    /** P(the price touches the support within `horizonMs`), 0..1. */
+    probability: z.number().min(0).max(1),
+    /** The support level: the lowest price of a window that ended a while ago (a level the market has tested). */
+    support: z.number().finite().positive(),
+    /** The key's last price (the frame's mid). */
+    price: z.number().finite().positive(),
+    horizonMs: z.number().int().positive(),
+    broken: z.boolean(),
+    /** Drift of the log price per second and its volatility per √s, the estimate's inputs. */
+    drift: z.number().finite(),
+    volatility: z.number().finite().nonnegative(),
+  })
+  .refine((b) => b.broken === b.price <= b.support, {
+    message: 'broken must be true exactly when price <= support',
+    path: ['broken'],
+  })
+  .refine((b) => !b.broken || b.probability === 1, {
+    message: 'a broken level has probability 1',
+    path: ['probability'],
+  });
+export type SupportBreak = z.infer<typeof SupportBreak>;
+
 /** A detector's verdict on one feature vector. */
 export const Score = z.object({
   schemaVersion: SchemaVersion,
@@ -24,5 +56,7 @@ export const Score = z.object({
   /** 0..1, comparable across detectors and keys: the same threshold means the same thing everywhere. */
   score: z.number().min(0).max(1),
   contributions: z.array(Contribution),
+  /** The detector's support-break estimate for the key, when it makes one (the LSTM, once warm). */
+  supportBreak: SupportBreak.optional(),
 });
 export type Score = z.infer<typeof Score>;

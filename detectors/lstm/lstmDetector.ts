@@ -1,4 +1,5 @@
 import { DataError } from '../../core/errors.ts';
+import type { SupportBreak } from '../../schemas/score.ts';
 import type { Detector, DetectorFactory } from '../detector.ts';
 import { LstmCell } from './cell.ts';
 import { firstPassageBelow } from './firstPassage.ts';
@@ -35,6 +36,8 @@ export interface LstmParams {
   /** Support = lowest price over this window, ending `supportLagMs` ago. */
   supportWindowMs: number;
   supportLagMs: number;
+  /** Horizon of the support-break estimate the detector hands the pipeline (`supportBreakEstimate`). */
+  breakHorizonMs: number;
 }
 
 export const lstmDefaults: Omit<LstmParams, 'warmup'> = {
@@ -49,6 +52,7 @@ export const lstmDefaults: Omit<LstmParams, 'warmup'> = {
   volWarmup: 30,
   supportWindowMs: 300_000,
   supportLagMs: 30_000,
+  breakHorizonMs: 60_000,
 };
 
 /** What the LSTM says about a key's support level, for graded de-risking. */
@@ -94,6 +98,9 @@ export class LstmDetector implements Detector {
   private skip = 0;
   private support: SupportLevel;
   private price = Number.NaN;
+  /** Event times of the first and the last price observed. */
+  private firstPriceAt = Number.NaN;
+  private lastPriceAt = Number.NaN;
   /** Volatility sampler: last sample's time and log price, variance per second, samples. */
   private volT = Number.NaN;
   private volLogP = Number.NaN;
@@ -205,6 +212,8 @@ export class LstmDetector implements Detector {
   observePrice(eventTime: number, price: number): void {
     if (!(price > 0)) return;
     this.price = price;
+    if (Number.isNaN(this.firstPriceAt)) this.firstPriceAt = eventTime;
+    this.lastPriceAt = eventTime;
     this.support.observe(eventTime, price);
     const p = this.params;
     if (Number.isNaN(this.volT)) {
@@ -251,6 +260,31 @@ export class LstmDetector implements Detector {
     };
   }
 
+  /**
+   * The support-break estimate over `breakHorizonMs` as the pipeline carries it (schemas/score.ts
+   * SupportBreak); undefined until the volatility is known and the key's prices span the support's
+   * whole window and lag (5.5 minutes by default). Earlier the "support" is the minimum of a few
+   * seconds, which an ordinary wiggle breaks (on a random walk the first estimate, at 30 s, was
+   * already broken, and the policy cut 80 % at once).
+   */
+  supportBreakEstimate(): SupportBreak | undefined {
+    const p = this.params;
+    if (!(this.lastPriceAt - this.firstPriceAt >= p.supportLagMs + p.supportWindowMs)) return undefined;
+    const e = this.supportBreak(p.breakHorizonMs);
+    if (!Number.isFinite(e.probability)) return undefined;
+    return {
+      detector: this.name,
+      probability: e.probability,
+      support: e.support,
+      price: e.price,
+      horizonMs: e.horizonMs,
+      // From the prices themselves: ln(price / support) can round to 0 a hair above the level.
+      broken: e.price <= e.support,
+      drift: e.drift,
+      volatility: e.volatility,
+    };
+  }
+
   toJSON(): unknown {
     return {
       kind: 'lstm',
@@ -260,6 +294,7 @@ export class LstmDetector implements Detector {
       c: Array.from(this.cell.c),
       s: [this.seen, this.steps, this.nErr, this.mu, this.v, this.skip],
       price: Number.isNaN(this.price) ? null : this.price,
+      priceSpan: Number.isNaN(this.firstPriceAt) ? null : [this.firstPriceAt, this.lastPriceAt],
       vol: Number.isNaN(this.volT) ? null : [this.volT, this.volLogP, this.volVar, this.volN],
       support: this.support.toJSON(),
     };
@@ -274,6 +309,8 @@ export class LstmDetector implements Detector {
       c: number[];
       s: number[];
       price: number | null;
+      /** Absent in checkpoints taken before it existed: their keys had long histories. */
+      priceSpan?: [number, number] | null;
       vol: [number, number, number, number] | null;
       support: unknown;
     };
@@ -292,6 +329,10 @@ export class LstmDetector implements Detector {
       number,
     ];
     det.price = j.price ?? Number.NaN;
+    if (j.priceSpan) [det.firstPriceAt, det.lastPriceAt] = j.priceSpan;
+    // An older checkpoint's key has a history: from its next price on, its span counts as long.
+    else if (j.priceSpan === undefined && j.price !== null)
+      det.firstPriceAt = det.lastPriceAt = -Number.MAX_SAFE_INTEGER;
     if (j.vol) [det.volT, det.volLogP, det.volVar, det.volN] = j.vol;
     det.support = SupportLevel.fromJSON(j.params.supportWindowMs, j.params.supportLagMs, j.support);
     return det;

@@ -1,0 +1,135 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../core/rng.ts';
+import { defaultDetectorSlots, ensembleDetectorSlots } from '../../../detectors/index.ts';
+import { DEFAULT_LSTM_MODEL, lstmSlot } from '../../../detectors/lstm/slot.ts';
+import { loadLstmModel } from '../../../detectors/lstm/model.ts';
+import { marketFeatures } from '../../../features/index.ts';
+import { applyPolicy } from '../../../pipelines/applyPolicy.ts';
+import type { FeatureFrame, ScoredFrame } from '../../../pipelines/envelope.ts';
+import { scoreDetectors, type DetectorSlot } from '../../../pipelines/scoreDetectors.ts';
+import { Command } from '../../../schemas/command.ts';
+import { PolicyConfig } from '../../../schemas/config.ts';
+import { SupportBreak } from '../../../schemas/score.ts';
+
+const model = loadLstmModel(DEFAULT_LSTM_MODEL);
+const names = marketFeatures.map((f) => f.name);
+const STEP_MS = 250;
+/** The LSTM's support: the lowest price of the 5 minutes that ended 30 s ago (lstmDefaults). */
+const LAG_MS = 30_000;
+const WINDOW_MS = 300_000;
+/** The estimate waits until the key's prices span the support's lag and window. */
+const FIRST_ESTIMATE = LAG_MS + WINDOW_MS;
+const DECLINE_FROM = 420_000;
+const END = 540_000;
+
+/**
+ * One key's frames: a random walk around 100 (2 bps per √s) for seven minutes, then a steady fall
+ * of 3 bps a second that takes the price through its support. Features sit near the model's
+ * training means, with noise; mid_return is the walk's own 10 s log return.
+ */
+function frames(): FeatureFrame[] {
+  const rng = createRng(17);
+  const { mean } = model.manifest.normalisation;
+  const std = model.manifest.normalisation.std;
+  const logP: number[] = [];
+  const out: FeatureFrame[] = [];
+  let x = Math.log(100);
+  for (let i = 0; i * STEP_MS < END; i++) {
+    const t = i * STEP_MS;
+    x += 2e-4 * Math.sqrt(STEP_MS / 1000) * rng.normal() - (t >= DECLINE_FROM ? 3e-4 * (STEP_MS / 1000) : 0);
+    logP.push(x);
+    const values = Float64Array.from(names, (name) => {
+      if (name === 'mid_return') return i >= 40 ? x - logP[i - 40]! : Number.NaN;
+      const j = model.manifest.features.indexOf(name);
+      return j < 0 ? 0 : mean[j]! + 0.3 * std[j]! * rng.normal();
+    });
+    out.push({
+      seq: i,
+      subject: { key: 'vs:va:SOL', keyKind: 'venue-symbol', venue: 'va', symbol: 'SOL' },
+      eventId: `e${i}`,
+      eventTime: t,
+      arrivalMs: 0,
+      names,
+      values,
+      mid: Math.exp(x),
+    });
+  }
+  return out;
+}
+
+const score = (slots: DetectorSlot[], fs: FeatureFrame[]) =>
+  lastValueFrom(from(fs).pipe(scoreDetectors(slots), toArray()));
+
+/** The support by brute force: the lowest mid of the frames in [t − lag − window, t − lag]. */
+function supportAt(fs: FeatureFrame[], t: number): number {
+  let min = Infinity;
+  for (const f of fs)
+    if (f.eventTime <= t - LAG_MS && f.eventTime >= t - LAG_MS - WINDOW_MS) min = Math.min(min, f.mid);
+  return min;
+}
+
+describe('pipeline - the LSTM support-break estimate reaches the scored frame', () => {
+  const fs = frames();
+
+  it('the LSTM slot with the shipped model attaches a valid estimate of the frame price against the lagged minimum', async () => {
+    expect(model.manifest.features.every((f) => names.includes(f))).toBe(true);
+    const scored = await score([lstmSlot()], fs);
+    const estimates = scored.map((s) => s.scores[0]!.supportBreak);
+    const firstAt = estimates.findIndex((e) => e !== undefined);
+    // Nothing until the prices span the support's window and lag: a minimum of a few seconds is no support.
+    expect(fs[firstAt]!.eventTime).toBe(FIRST_ESTIMATE);
+    expect(estimates.slice(firstAt).every((e) => e !== undefined)).toBe(true);
+    let between = 0;
+    for (let i = firstAt; i < scored.length; i++) {
+      const e = SupportBreak.parse(estimates[i]);
+      expect(e).toMatchObject({ detector: 'lstm', horizonMs: 60_000, price: fs[i]!.mid });
+      expect(e.support).toBe(supportAt(fs, fs[i]!.eventTime));
+      expect(e.broken).toBe(e.price <= e.support);
+      if (e.probability > 0.01 && e.probability < 0.99) between++;
+    }
+    expect(between).toBeGreaterThan(100);
+    const broken = scored.findIndex((s) => s.scores[0]!.supportBreak?.broken);
+    expect(fs[broken]!.eventTime).toBeGreaterThan(DECLINE_FROM);
+    expect(estimates[broken]!.probability).toBe(1);
+    // Before the fall the price stays above its support.
+    expect(estimates.slice(firstAt, DECLINE_FROM / STEP_MS).some((e) => e!.broken)).toBe(false);
+  });
+
+  it('in the opt-in ensemble the estimate travels with the ensemble score, the same as the LSTM alone; the default detectors make none', async () => {
+    const [alone, ensemble, rule] = await Promise.all([
+      score([lstmSlot()], fs),
+      score(ensembleDetectorSlots(), fs),
+      score(defaultDetectorSlots(), fs),
+    ]);
+    expect(ensemble[0]!.scores.map((s) => s.detector)).toEqual(['ensemble']);
+    for (let i = 0; i < fs.length; i++)
+      expect(ensemble[i]!.scores[0]!.supportBreak).toEqual(alone[i]!.scores[0]!.supportBreak);
+    expect(rule.some((s) => s.scores.some((d) => d.supportBreak !== undefined))).toBe(false);
+  });
+
+  it('through the policy: reduce-only at the probability threshold, then the deeper cut when the level breaks', async () => {
+    const scored = await score([lstmSlot()], fs);
+    const decisions = await lastValueFrom(
+      from(scored as ScoredFrame[]).pipe(applyPolicy(PolicyConfig.parse({})), toArray()),
+    );
+    const cmds = decisions.flatMap((d) => d.commands).map((c) => Command.parse(c));
+    // The walk may wander near its five-minute low before the fall (a first cut, resumed once calm).
+    const before = cmds.filter((c) => c.eventTime < DECLINE_FROM);
+    if (before.length > 0) expect(before.at(-1)!.action).toBe('RESUME');
+    const during = cmds.filter((c) => c.eventTime >= DECLINE_FROM);
+    expect(during.map((c) => `${c.action} ${c.magnitude} ${c.reason.code}`)).toEqual([
+      'REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
+      'REDUCE_ONLY 0.8 SUPPORT_BROKEN',
+    ]);
+    const firstBroken = scored.find(
+      (s) => s.frame.eventTime >= DECLINE_FROM && s.scores[0]!.supportBreak?.broken,
+    )!;
+    expect(during[1]!.eventTime).toBe(firstBroken.frame.eventTime);
+    expect(during[0]!.evidence!.supportBreak!.probability).toBeGreaterThanOrEqual(0.5);
+    expect(during[1]!.evidence!.supportBreak).toMatchObject({ broken: true, probability: 1 });
+    expect(during[1]!.reason.text).toMatch(
+      /^set reduce-only on SOL on va, cutting 30 % more \(80 % in all\): support [\d.]+ broken, price [\d.]+ \(lstm, 60 s horizon\)$/,
+    );
+  });
+});
