@@ -108,6 +108,29 @@ describe('pipeline - the LSTM support-break estimate reaches the scored frame', 
     expect(rule.some((s) => s.scores.some((d) => d.supportBreak !== undefined))).toBe(false);
   });
 
+  it('a checkpoint taken mid-stream restores the estimate exactly (price span, support, volatility)', () => {
+    const slot = lstmSlot();
+    const a = slot.create();
+    let b = slot.create();
+    const feed = (d: typeof a, f: FeatureFrame) => {
+      d.observePrice!(f.eventTime, f.mid);
+      d.score(f.values);
+      d.learn(f.values);
+    };
+    const half = fs.length / 2;
+    fs.slice(0, 200).forEach((f) => [a, b].forEach((d) => feed(d, f)));
+    // Restored before the estimate's warm-up ran out: the span of prices must survive too.
+    b = slot.restore!(JSON.parse(JSON.stringify(b.toJSON())));
+    for (const f of fs.slice(200, half)) [a, b].forEach((d) => feed(d, f));
+    b = slot.restore!(JSON.parse(JSON.stringify(b.toJSON())));
+    for (const f of fs.slice(half)) {
+      feed(a, f);
+      feed(b, f);
+      expect(b.supportBreakEstimate!()).toEqual(a.supportBreakEstimate!());
+    }
+    expect(a.supportBreakEstimate!()).toBeDefined();
+  });
+
   it('through the policy: reduce-only at the probability threshold, then the deeper cut when the level breaks', async () => {
     const scored = await score([lstmSlot()], fs);
     const decisions = await lastValueFrom(
