@@ -95,10 +95,10 @@ function controlFrame(c: PolicyControl, arrivalMs: number): ScoredFrame {
 /**
  * The circuit-breaker stage: the policy book (policy/policyBook.ts) fed by the highest calibrated
  * score of each frame and its support-break estimate (when the LSTM makes one), plus manual
- * overrides and address flags. Its intents become protocol
- * commands with deterministic ids (scope, action, sequence, trigger), per-scope sequence numbers,
- * reason code and rationale, and evidence: detector scores, threshold, top features with their
- * percentiles in the key's history, and the triggering events.
+ * overrides and address flags. Its intents become protocol commands with deterministic ids
+ * (scope, action, sequence, trigger), per-scope sequence numbers, reason code and rationale, and
+ * evidence: detector scores, threshold, top features with their percentiles in the key's history,
+ * the triggering events, and the support-break estimate.
  */
 export function applyPolicy(
   params: PolicyConfig,
