@@ -32,6 +32,24 @@ export function decode(
   stats: DecodeStats = newDecodeStats(),
   now: () => number = Date.now,
 ): OperatorFunction<RawMessage, EventEnvelope> {
+  const decodeOne = decoder(format, deadLetters, stats, now);
+  return emitEach((raw: RawMessage, emit: (e: EventEnvelope) => void) => {
+    const env = decodeOne(raw);
+    if (env) emit(env);
+  });
+}
+
+/**
+ * `decode` as a plain function of one message: the envelope, or undefined when the message was
+ * skipped or dead-lettered. For sources that must see an event before passing it on (the replay's
+ * merge by event time).
+ */
+export function decoder(
+  format: InputFormat,
+  deadLetters: DeadLetterWriter,
+  stats: DecodeStats = newDecodeStats(),
+  now: () => number = Date.now,
+): (raw: RawMessage) => EventEnvelope | undefined {
   const dead = (raw: RawMessage, reason: string, issues: string[]): void => {
     stats.deadLetters++;
     deadLetters({
@@ -44,18 +62,18 @@ export function decode(
       receivedAt: now(),
     });
   };
-  return emitEach((raw: RawMessage, emit: (e: EventEnvelope) => void) => {
+  return (raw) => {
     stats.messages++;
     let candidate: unknown;
     try {
       candidate = format.parse(raw);
     } catch (err) {
       dead(raw, `${format.name}: unparseable message`, [err instanceof Error ? err.message : String(err)]);
-      return;
+      return undefined;
     }
     if (candidate === SKIP) {
       stats.skipped++;
-      return;
+      return undefined;
     }
     const parsed = InputEvent.safeParse(candidate);
     if (!parsed.success) {
@@ -64,9 +82,9 @@ export function decode(
         `${format.name}: schema validation failed`,
         parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
       );
-      return;
+      return undefined;
     }
     stats.events++;
-    emit({ seq: raw.seq, event: parsed.data, origin: raw.origin, arrivalMs: raw.arrivalMs });
-  });
+    return { seq: raw.seq, event: parsed.data, origin: raw.origin, arrivalMs: raw.arrivalMs };
+  };
 }

@@ -1,19 +1,22 @@
 import { join } from 'node:path';
-import { concat, lastValueFrom, defaultIfEmpty } from 'rxjs';
+import { defaultIfEmpty, lastValueFrom } from 'rxjs';
 import { defaultDetectorSlots } from '../detectors/index.ts';
-import { marketFeatures } from '../features/index.ts';
+import { crossAssetFeatures, CrossAssetStage, marketFeatures, type Feature } from '../features/index.ts';
 import { Config } from '../schemas/config.ts';
 import type { Alert } from '../schemas/alert.ts';
 import type { DeadLetter } from '../schemas/deadLetter.ts';
 import { jsonlFile } from '../sinks/jsonlFile.ts';
 import type { CommandDelivery } from '../sinks/sink.ts';
-import { newDecodeStats } from './decode.ts';
+import { applyPolicy } from './applyPolicy.ts';
+import { computeFeatures } from './computeFeatures.ts';
+import { decoder, newDecodeStats } from './decode.ts';
 import { deliver } from './deliver.ts';
-import { formatFor } from './formats/index.ts';
-import { pipeline } from './pipeline.ts';
-import { fileLines } from './sources/fileLines.ts';
-import type { RawMessage } from './envelope.ts';
 import { emitEach } from './emitEach.ts';
+import { formatFor } from './formats/index.ts';
+import { keyBy } from './keyBy.ts';
+import { scoreDetectors, type DetectorSlot } from './scoreDetectors.ts';
+import { mergedFiles, type MergeOrder } from './sources/mergedFiles.ts';
+import { withCrossFrames } from './withCrossFrames.ts';
 
 export interface ReplayOptions {
   readonly files: readonly string[];
@@ -22,6 +25,14 @@ export interface ReplayOptions {
   readonly venue?: string;
   readonly config?: Config;
   readonly progress?: ((line: string) => void) | undefined;
+  /** `event-time` (default): the files merged by event time; `file`: one after another. */
+  readonly order?: MergeOrder;
+  /** Runs the cross-asset stage (pairs across venues and assets); default true. */
+  readonly cross?: boolean;
+  /** First-stage features; default the order-flow catalogue (`marketFeatures`). */
+  readonly features?: readonly Feature[];
+  /** Default `defaultDetectorSlots()`, as `flowguard run`. */
+  readonly detectors?: readonly DetectorSlot[];
 }
 
 export interface ReplaySummary {
@@ -33,6 +44,11 @@ export interface ReplaySummary {
   alerts: number;
   commands: number;
   commandsByAction: Record<string, number>;
+  /** Second-stage frames (one per pair and 500 ms tick) and the pairs formed. */
+  crossFrames: number;
+  crossPairs: number;
+  /** Mids that reached the cross-asset stage after their tick was sampled (beyond its 2 s lateness). */
+  crossLateMids: number;
   elapsedMs: number;
   messagesPerSec: number;
   peakRssBytes: number;
@@ -40,9 +56,11 @@ export interface ReplaySummary {
 }
 
 /**
- * Runs files through the full pipeline at full speed, in file order, with one pipeline state across
- * files (so a day's capture can be followed by the next day's). Commands carry event time as their
- * `issuedAt`, so the same input always yields byte-identical outputs.
+ * Runs files through the full pipeline at full speed with one pipeline state: by default every file
+ * at once, merged by event time (`sources/mergedFiles.ts`: each file in its own order, files
+ * interleaved), so venues and assets recorded side by side meet in the cross-asset stage as they
+ * did live, and a day's capture followed by the next day's simply continues. Commands carry event
+ * time as their `issuedAt`, so the same input always yields byte-identical outputs.
  */
 export async function replayFiles(o: ReplayOptions): Promise<ReplaySummary> {
   const config = o.config ?? Config.parse({});
@@ -55,34 +73,26 @@ export async function replayFiles(o: ReplayOptions): Promise<ReplaySummary> {
   const commandSink = jsonlFile<CommandDelivery>(outputs.commands, { project: (d) => d.command });
   const deadSink = jsonlFile<DeadLetter>(outputs.deadLetters);
   const stats = newDecodeStats();
-  const summary = { alerts: 0, commands: 0, commandsByAction: {} as Record<string, number> };
+  const summary = { alerts: 0, commands: 0, commandsByAction: {} as Record<string, number>, crossFrames: 0 };
   let peakRss = process.memoryUsage().rss;
   const started = performance.now();
   let lastProgress = started;
 
-  // Each file gets its own format (the venue may differ per folder); one pipeline follows them all.
-  const tagged = o.files.map((file) => {
-    const format = formatFor(o.format, file, o.venue);
-    return fileLines(file).pipe(
-      emitEach((raw: RawMessage, emit: (r: RawMessage & { format: typeof format }) => void) =>
-        emit({ ...raw, format }),
-      ),
-    );
-  });
-  const router = {
-    name: o.format,
-    parse: (raw: RawMessage) =>
-      (raw as RawMessage & { format: ReturnType<typeof formatFor> }).format.parse(raw),
+  // Each file gets its own format (the venue may differ per folder) and decoder; one pipeline follows them all.
+  const inputs = o.files.map((path) => ({
+    path,
+    decode: decoder(formatFor(o.format, path, o.venue), (d) => deadSink.write([d]), stats),
+  }));
+  const cross = o.cross === false ? undefined : new CrossAssetStage(crossAssetFeatures);
+  const countCross = (f: { subject: { keyKind: string } }) => {
+    if (f.subject.keyKind === 'asset-pair') summary.crossFrames++;
   };
-  const run$ = concat(...tagged).pipe(
-    pipeline({
-      format: router,
-      deadLetters: (d) => deadSink.write([d]),
-      features: marketFeatures,
-      detectors: defaultDetectorSlots(),
-      policy: config.policy,
-      stats,
-    }),
+  const run$ = mergedFiles(inputs, o.order ?? 'event-time').pipe(
+    keyBy(),
+    computeFeatures(o.features ?? marketFeatures),
+    cross ? withCrossFrames({ stage: cross, onFrame: countCross }) : (frames) => frames,
+    scoreDetectors(o.detectors ?? defaultDetectorSlots()),
+    applyPolicy(config.policy),
     deliver({ commands: [commandSink], alerts: [alertSink] }),
     emitEach((d, emit) => {
       summary.alerts += d.alerts.length;
@@ -117,6 +127,8 @@ export async function replayFiles(o: ReplayOptions): Promise<ReplaySummary> {
     skipped: stats.skipped,
     deadLetters: stats.deadLetters,
     ...summary,
+    crossPairs: cross?.pairCount ?? 0,
+    crossLateMids: cross?.tracker.late ?? 0,
     elapsedMs,
     messagesPerSec: (stats.messages / elapsedMs) * 1000,
     peakRssBytes: peakRss,

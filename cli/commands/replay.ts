@@ -2,28 +2,45 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../core/errors.ts';
+import { ruleFeatures } from '../../detectors/rules/index.ts';
+import { suiteDetectors } from '../../evaluation/scenarios/runSimulation.ts';
+import { marketFeatures } from '../../features/index.ts';
 import { FORMAT_NAMES } from '../../pipelines/formats/index.ts';
 import { replayFiles } from '../../pipelines/replay.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard replay PATH... --format F --out DIR [--venue V] [--json]
+const help = `Usage: flowguard replay PATH... --format F --out DIR [--venue V] [--order O] [--no-cross]
+                        [--rules] [--json]
 
 Runs recorded data through the whole pipeline at full speed and writes
 DIR/alerts.jsonl, DIR/commands.jsonl and DIR/deadletters.jsonl (one JSON object per line).
-A directory PATH means every file in it, in name order. Replaying the same input twice gives
+A directory PATH means every file in it and in its subdirectories, in name order (hidden files,
+*.md and LICENSE files left out). The files are merged by event time: each file is read in its
+own order and the files are interleaved, so captures of several venues or assets over the same
+minutes meet in the cross-asset stage (cross-venue basis and dislocation, correlations), and a
+day's file followed by the next day's simply continues. Replaying the same input twice gives
 byte-identical alerts and commands.
 
 Options:
   --format F   ${FORMAT_NAMES.join(' | ')}
   --out DIR    output directory (created if missing)
   --venue V    venue name (binance-ws guesses it from the folder: spot, usdm, cm)
+  --order O    event-time (default) | file: one file after another, in the order given
+  --no-cross   leave the cross-asset stage out
+  --rules      also run the explicit rules of the scenario suite (flowguard evaluate): price
+               shock, spoofing, dislocation, correlation break, ...; by default only the
+               detectors 'flowguard run' runs (the pump rule), which score no pair frames
   --json       print the run summary as one JSON object
 
 Examples:
+  flowguard replay ../shared/market/binance --format binance-ws --out out/binance
   flowguard replay ../shared/market/binance/usdm/btcusdt_20240808.gz --format binance-ws --out out/usdm
-  flowguard replay ../shared/pumps/trades --format binance-trades --out out/pumps`;
+  flowguard replay ../shared/pumps/trades --format binance-trades --order file --out out/pumps`;
 
-function expand(paths: string[]): string[] {
+/** Files a directory walk leaves out: they describe the data, they are not data. */
+const NOT_DATA = /^(\.|readme|license|copying)|\.md$/i;
+
+function expand(paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
     let st;
     try {
@@ -31,14 +48,15 @@ function expand(paths: string[]): string[] {
     } catch {
       throw new ConfigError(`cannot read '${p}': no such file or directory`);
     }
-    return st.isDirectory()
-      ? readdirSync(p)
-          .filter((f) => !f.startsWith('.') && !f.endsWith('.md'))
-          .sort()
-          .map((f) => join(p, f))
-      : [p];
+    if (!st.isDirectory()) return [p];
+    const names = readdirSync(p)
+      .filter((f) => !NOT_DATA.test(f))
+      .sort();
+    return expand(names.map((f) => join(p, f)));
   });
 }
+
+const ORDERS = ['event-time', 'file'] as const;
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -52,16 +70,32 @@ export const replayCommand: Command = {
         format: { type: 'string' },
         out: { type: 'string' },
         venue: { type: 'string' },
+        order: { type: 'string', default: 'event-time' },
+        'no-cross': { type: 'boolean', default: false },
+        rules: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
     });
     if (positionals.length === 0) throw new ConfigError('give at least one PATH to replay (see --help)');
     if (!values.format) throw new ConfigError(`--format is required: one of ${FORMAT_NAMES.join(', ')}`);
     if (!values.out) throw new ConfigError('--out DIR is required');
+    const order = ORDERS.find((x) => x === values.order);
+    if (!order) throw new ConfigError(`--order must be one of ${ORDERS.join(', ')}, got '${values.order}'`);
     const summary = await replayFiles({
       files: expand(positionals),
       format: values.format,
       out: values.out,
+      order,
+      cross: !values['no-cross'],
+      ...(values.rules
+        ? {
+            detectors: suiteDetectors(),
+            features: [
+              ...marketFeatures,
+              ...ruleFeatures.filter((r) => !marketFeatures.some((f) => f.name === r.name)),
+            ],
+          }
+        : {}),
       ...(values.venue ? { venue: values.venue } : {}),
       progress: values.json ? undefined : (line) => console.error(line),
     });
@@ -72,6 +106,10 @@ export const replayCommand: Command = {
         `replayed ${s.messages} messages (${s.events} events, ${s.skipped} non-event lines, ${s.deadLetters} dead-lettered) ` +
           `from ${s.files} file(s) in ${(s.elapsedMs / 1000).toFixed(2)} s: ${Math.round(s.messagesPerSec)} messages/s`,
       );
+      if (s.crossPairs > 0)
+        console.log(
+          `cross-asset stage: ${s.crossPairs} pairs, ${s.crossFrames} pair frames (${s.crossLateMids} mids later than their tick)`,
+        );
       console.log(`alerts: ${s.alerts}   commands: ${JSON.stringify(s.commandsByAction)}`);
       console.log(`wrote ${s.outputs.alerts}, ${s.outputs.commands}, ${s.outputs.deadLetters}`);
     }

@@ -8,6 +8,7 @@ import { eventsJsonl } from '../../pipelines/formats/eventsJsonl.ts';
 import { keyBy } from '../../pipelines/keyBy.ts';
 import { scoreDetectors, type DetectorSlot } from '../../pipelines/scoreDetectors.ts';
 import { staleFeeds } from '../../pipelines/staleFeeds.ts';
+import { withCrossFrames } from '../../pipelines/withCrossFrames.ts';
 import type { Alert } from '../../schemas/alert.ts';
 import type { PolicyConfig } from '../../schemas/config.ts';
 
@@ -47,7 +48,7 @@ export function evaluationPipeline(
           ),
           keyBy(),
           computeFeatures(o.features),
-          withCrossFrames(cross),
+          withCrossFrames({ stage: cross, onFrame: o.onFrame }),
         ),
         { connector: () => new Subject<FeatureFrame>(), resetOnDisconnect: false },
       );
@@ -71,34 +72,4 @@ export function evaluationPipeline(
       sub.add(frames.connect());
       return sub;
     });
-
-  function withCrossFrames(cross: CrossAssetStage): OperatorFunction<FeatureFrame, FeatureFrame> {
-    return (src) =>
-      new Observable<FeatureFrame>((sub) =>
-        src.subscribe({
-          next(f) {
-            o.onFrame?.(f);
-            sub.next(f);
-            if (f.subject.keyKind !== 'venue-symbol' || !(f.mid > 0) || !f.subject.venue || !f.subject.symbol)
-              return;
-            for (const c of cross.onMid(f.subject.venue, f.subject.symbol, f.mid, f.eventTime)) {
-              const pf: FeatureFrame = {
-                seq: f.seq,
-                subject: { key: c.key, keyKind: 'asset-pair' },
-                eventId: `${c.key}@${c.eventTime}`,
-                eventTime: c.eventTime,
-                arrivalMs: f.arrivalMs,
-                names: c.names,
-                values: c.values,
-                mid: Math.log(c.pa / c.pb) * 1e4,
-              };
-              o.onFrame?.(pf);
-              sub.next(pf);
-            }
-          },
-          error: (e) => sub.error(e),
-          complete: () => sub.complete(),
-        }),
-      );
-  }
 }
