@@ -1,5 +1,6 @@
 import type { Feature } from '../../features/feature.ts';
 import { fleetingLargeOrders } from '../../features/orderflow/fleetingLargeOrders.ts';
+import { venuePremium } from '../../features/crossAsset/venuePremium.ts';
 import { layerPulls } from '../../features/orderflow/layerPulls.ts';
 import { referencePriceMove } from '../../features/reference/referencePriceMove.ts';
 import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
@@ -10,6 +11,7 @@ import {
   layeringSlot,
   quoteStuffingSlot,
   spoofingSlot,
+  venuePremiumSlot,
   washTradingSlot,
 } from './marketRules.ts';
 import { priceShockSlot } from './priceShock.ts';
@@ -30,6 +32,7 @@ export function ruleSlots(): DetectorSlot[] {
     quoteStuffingSlot,
     washTradingSlot,
     dislocationSlot,
+    venuePremiumSlot,
     correlationBreakSlot,
     referencePriceShockSlot,
     flaggedCounterpartySlot,
@@ -38,9 +41,14 @@ export function ruleSlots(): DetectorSlot[] {
   ];
 }
 
-/** Features the rules read that the catalogue (features/index.ts) does not list yet. */
-export const ruleFeatures: readonly Feature[] = [
-  fleetingLargeOrders,
-  layerPulls,
-  referencePriceMove,
-] as readonly Feature[];
+/**
+ * Features the rules read that the catalogue (features/index.ts) does not list yet. `venue_premium`
+ * shares one board of venues' prices across keys: call `shared?.reset()` before an isolated run
+ * (`withRuleFeatures` does), or take a fresh set from `createRuleFeatures()`.
+ */
+export function createRuleFeatures(): readonly Feature[] {
+  return [fleetingLargeOrders, layerPulls, referencePriceMove, venuePremium()] as readonly Feature[];
+}
+
+/** One process-wide set of the rule features (the replay command's). */
+export const ruleFeatures: readonly Feature[] = createRuleFeatures();

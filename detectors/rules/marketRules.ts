@@ -60,6 +60,17 @@ export const dislocationSlot = slot(
 );
 
 /**
+ * One venue away from the others: a venue-symbol's price 45 bps off the median of the same asset
+ * on at least two other venues, against its usual premium (`venue_premium`; normal flow stays within
+ * 31, the largest after a market-wide jump that one venue follows late); 90 bps halts. The
+ * pair-keyed dislocation rule says two venues disagree; this one says which venue moved.
+ */
+export const venuePremiumSlot = slot(
+  'venue-symbol',
+  () => new ThresholdRule('venue-premium-rule', ['venue_premium'], (x) => units(Math.abs(x[0]!), 45)),
+);
+
+/**
  * Correlation break: two assets that normally move together (5-minute return correlation about
  * 0.45, never below 0.03 in hours of normal flow) turning to a negative correlation: -0.1 alerts,
  * -0.4 halts (`correlation_5m`). The 1-minute correlation and its z-score (`correlation_break`)

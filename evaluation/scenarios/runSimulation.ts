@@ -1,6 +1,6 @@
 import { lastValueFrom, defaultIfEmpty, tap } from 'rxjs';
 import { defaultDetectorSlots } from '../../detectors/index.ts';
-import { ruleFeatures, ruleSlots } from '../../detectors/rules/index.ts';
+import { createRuleFeatures, ruleSlots } from '../../detectors/rules/index.ts';
 import {
   AddressRiskBook,
   AmlContext,
@@ -73,9 +73,9 @@ export function suiteDetectors(): DetectorSlot[] {
   return slots;
 }
 
-/** The catalogue's features plus those the rules read that it does not list yet. */
+/** The catalogue's features plus those the rules read that it does not list yet (fresh shared state per run). */
 function withRuleFeatures(fs: readonly Feature[]): Feature[] {
-  return [...fs, ...ruleFeatures.filter((r) => !fs.some((f) => f.name === r.name))];
+  return [...fs, ...createRuleFeatures().filter((r) => !fs.some((f) => f.name === r.name))];
 }
 
 /** The simulation's start: a fixed instant, so that ids and times depend on the seed only. */
