@@ -2,7 +2,7 @@ import type { DetectorSlot } from '../pipelines/scoreDetectors.ts';
 import { burstRule } from './burstRule.ts';
 import { TailCalibrator, tailCalibrator } from './calibration.ts';
 import { ensembleSlot, type RestorableSlot } from './ensemble.ts';
-import { lstmSlot } from './lstm/slot.ts';
+import { lstmSlot, type LstmSlotOptions } from './lstm/slot.ts';
 import { pumpRule, type PumpRuleParams } from './pumpRule.ts';
 import { normalCdf } from './stats/normalCdf.ts';
 import { StreamingIsolationForest } from './streamingIsolationForest.ts';
@@ -96,8 +96,8 @@ export function isolationForestSlot(): RestorableSlot {
  * misses, and the LSTM's calibration let through 26 false halts per simulated hour of normal flow
  * (docs/detectors.md, "Default detectors").
  */
-export function ensembleDetectorSlots(): DetectorSlot[] {
-  return [ensembleSlot({ members: [pumpRuleSlot(), isolationForestSlot(), lstmSlot()] })];
+export function ensembleDetectorSlots(o: { lstm?: LstmSlotOptions } = {}): DetectorSlot[] {
+  return [ensembleSlot({ members: [pumpRuleSlot(), isolationForestSlot(), lstmSlot(undefined, o.lstm)] })];
 }
 
 /**

@@ -5,7 +5,7 @@ import { FeaturePercentiles } from '../policy/featurePercentiles.ts';
 import type { ManualOverride } from '../policy/manualOverride.ts';
 import { levelOfAction, thresholdOf } from '../policy/circuitBreaker.ts';
 import { PolicyBook, type Intent, type PolicyInput } from '../policy/policyBook.ts';
-import { rationale, topFeaturesText } from '../policy/rationale.ts';
+import { rationale, supportBreakText, topFeaturesText } from '../policy/rationale.ts';
 import { scopeName, scopeOf } from '../policy/scopes.ts';
 import { REASON_CODES, type Command, type Evidence, type Scope } from '../schemas/command.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
@@ -218,7 +218,7 @@ export function applyPolicy(
         if (recent.length > RECENT_TRIGGERS) recent.shift();
         triggers.set(key, recent);
       }
-      if (!step || (!step.alert && step.intents.length === 0)) {
+      if (!step || (!step.alert && !step.supportAlert && step.intents.length === 0)) {
         if (frame.names.length > 0) percentiles.observe(key, frame.names, frame.values);
         o.book?.(book);
         return { scored, alerts: NONE, commands: NONE };
@@ -240,6 +240,23 @@ export function applyPolicy(
           message: `${scopeName(scopeOf(frame.subject))}: ${driver.detector} ${driver.score.toFixed(3)} ≥ ${params.alertAt}${topText ? `; top features: ${topText}` : ''}`,
           topFeatures: top,
           triggeringEventIds: [frame.eventId],
+        });
+      }
+      if (step.supportAlert) {
+        const { estimate: e, stage, severity, threshold } = step.supportAlert;
+        alerts.push({
+          schemaVersion: SCHEMA_VERSION,
+          // Apart from a score alert of the same detector on the same frame.
+          alertId: stableId('alert', key, `${e.detector}:support-break`, frame.eventId),
+          ...frame.subject,
+          eventTime: frame.eventTime,
+          detector: e.detector,
+          score: e.probability,
+          severity,
+          message: `${scopeName(scopeOf(frame.subject))}: ${supportBreakText(stage, e, threshold)}`,
+          topFeatures: [],
+          triggeringEventIds: [frame.eventId],
+          supportBreak: e,
         });
       }
       for (const intent of step.intents) {

@@ -21,6 +21,7 @@ import {
 import { pinOf, type ManualOverride, type Pin } from './manualOverride.ts';
 import { addressScope, parentScope } from './scopes.ts';
 import {
+  deriskAlertDue,
   deriskFraction,
   deriskTransition,
   initialDerisk,
@@ -129,10 +130,24 @@ export interface Intent {
   readonly magnitude?: number;
 }
 
+/** A rise of a scope's support-break de-risking announced on the alert feed, with its estimate. */
+export interface SupportAlert {
+  readonly severity: Severity;
+  readonly stage: 1 | 2;
+  readonly estimate: SupportBreak;
+  /** The probability threshold of stage 1 (`supportBreak.probabilityAt`). */
+  readonly threshold: number;
+}
+
 export interface Step {
   readonly intents: readonly Intent[];
   /** Severity of an alert on the signal's scope, if one is due. */
   readonly alert: Severity | null;
+  /**
+   * A support-break alert on the signal's scope, if one is due: every rise of the de-risking stage
+   * (the SUPPORT_AT_RISK and SUPPORT_BROKEN commands among them), de-duplicated like score alerts.
+   */
+  readonly supportAlert?: SupportAlert;
 }
 
 const NO_STEP: Step = { intents: [], alert: null };
@@ -172,6 +187,8 @@ export class PolicyBook {
   private watermark = 0;
   /** Reused per step: most inputs issue nothing, and the hot path should not allocate for them. */
   private readonly scratch: Intent[] = [];
+  /** The support-break alert of the current step, set by onSignal. */
+  private supportAlert: SupportAlert | null = null;
 
   constructor(readonly params: PolicyConfig) {
     const parents = new Map<string, EscalationRule['to'][]>();
@@ -212,6 +229,7 @@ export class PolicyBook {
     const intents = this.scratch;
     intents.length = 0;
     let alert: Severity | null = null;
+    this.supportAlert = null;
     switch (input.kind) {
       case 'signal':
         alert = this.onSignal(input, intents);
@@ -228,8 +246,13 @@ export class PolicyBook {
         break;
     }
     this.releaseExpired(intents);
-    if (intents.length === 0 && alert === null) return NO_STEP;
-    return { intents: intents.length === 0 ? [] : [...intents], alert };
+    const supportAlert = this.supportAlert;
+    if (intents.length === 0 && alert === null && supportAlert === null) return NO_STEP;
+    return {
+      intents: intents.length === 0 ? [] : [...intents],
+      alert,
+      ...(supportAlert ? { supportAlert } : {}),
+    };
   }
 
   private onSignal(s: Extract<PolicyInput, { kind: 'signal' }>, out: Intent[]): Severity | null {
@@ -253,10 +276,27 @@ export class PolicyBook {
       } else this.put(derisk !== prevDerisk ? { ...r, auto, derisk } : { ...r, auto });
       return tr.alert;
     }
+    // Every rise of the de-risking is announced (its command's reason must reach the alert feed),
+    // as score alerts are, de-duplicated within alertIntervalMs unless the stage rises.
+    if (
+      derisk.stage > prevDerisk.stage &&
+      s.supportBreak &&
+      deriskAlertDue(prevDerisk, derisk.stage, s.eventTime, p)
+    ) {
+      this.supportAlert = {
+        severity: 'warning',
+        stage: derisk.stage as 1 | 2,
+        estimate: s.supportBreak,
+        threshold: p.supportBreak.probabilityAt,
+      };
+      derisk = { ...derisk, alerted: [s.eventTime, derisk.stage] };
+    }
     const inGrace = r.graceUntil !== null && s.eventTime < r.graceUntil;
     // During the grace after a manual resume the breaker watches and alerts but does not act.
     if (inGrace && auto.level > r.auto.level) auto = { ...auto, level: r.auto.level, since: r.auto.since };
-    if (inGrace && derisk.stage > prevDerisk.stage) derisk = prevDerisk;
+    if (inGrace && derisk.stage > prevDerisk.stage)
+      derisk =
+        derisk.alerted === prevDerisk.alerted ? prevDerisk : { ...prevDerisk, alerted: derisk.alerted };
     let next: ScopeRecord = derisk !== prevDerisk ? { ...r, auto, derisk } : { ...r, auto };
     if (!inGrace && r.graceUntil !== null) next = { ...next, graceUntil: null };
     const frozen =

@@ -1,5 +1,5 @@
 import type { Action, Scope } from '../schemas/command.ts';
-import type { Contribution } from '../schemas/score.ts';
+import type { Contribution, SupportBreak } from '../schemas/score.ts';
 import { LEVELS } from './circuitBreaker.ts';
 import type { Cause, Intent } from './policyBook.ts';
 import { scopeName } from './scopes.ts';
@@ -30,6 +30,19 @@ export function topFeaturesText(features: readonly Contribution[], n = 3): strin
     .slice(0, n)
     .map((c) => `${c.feature} ${fmt(c.value)}${c.percentile !== undefined ? ` (${pct(c.percentile)})` : ''}`)
     .join(', ');
+}
+
+/**
+ * A support-break estimate in words, for a stage-1 (the break is likely) or stage-2 (broken) command
+ * or alert: "support-break probability 0.85 ≥ 0.8 within 300 s (lstm; support 100, break level 98,
+ * price 98.4)", "support 100 broken, price 97.9 ≤ break level 98 (lstm, 300 s horizon)". The break
+ * level is named only when it lies below the support (a margin).
+ */
+export function supportBreakText(stage: 1 | 2, e: SupportBreak, threshold: number): string {
+  const margin = e.breakLevel !== undefined && e.breakLevel < e.support;
+  return stage === 2
+    ? `support ${priceText(e.support)} broken, price ${priceText(e.price)}${margin ? ` ≤ break level ${priceText(e.breakLevel!)}` : ''} (${e.detector}, ${secs(e.horizonMs)} horizon)`
+    : `support-break probability ${e.probability.toFixed(2)} ≥ ${threshold} within ${secs(e.horizonMs)} (${e.detector}; support ${priceText(e.support)}${margin ? `, break level ${priceText(e.breakLevel!)}` : ''}, price ${priceText(e.price)})`;
 }
 
 const VERB: Record<Action, string> = {
@@ -74,14 +87,11 @@ export function rationale(intent: Intent, topFeatures: readonly Contribution[] =
       return `${what}${down}: ${scores} and ${supCalm} ${held}`;
     }
     case 'support-break': {
-      const e = cause.estimate;
       const cutting =
         cause.previousFraction > 0
           ? `cutting ${share(cause.fraction - cause.previousFraction)} more (${share(cause.fraction)} in all)`
           : `cutting ${share(cause.fraction)} of exposure`;
-      return cause.stage === 2
-        ? `${what}, ${cutting}: support ${priceText(e.support)} broken, price ${priceText(e.price)} (${e.detector}, ${secs(e.horizonMs)} horizon)`
-        : `${what}, ${cutting}: support-break probability ${e.probability.toFixed(2)} ≥ ${cause.threshold} within ${secs(e.horizonMs)} (${e.detector}; support ${priceText(e.support)}, price ${priceText(e.price)})`;
+      return `${what}, ${cutting}: ${supportBreakText(cause.stage, cause.estimate, cause.threshold)}`;
     }
     case 'escalation': {
       const n = cause.children.length;

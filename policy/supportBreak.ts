@@ -12,8 +12,10 @@ export interface DeriskState {
   readonly stage: DeriskStage;
   /** Event time the current stage was entered. */
   readonly since: number;
-  /** Event time since which the estimates have been calm (probability below exitBelow, level intact); null while not. */
+  /** Event time since which the estimates have been calm (probability below exitBelow, price above the support); null while not. */
   readonly calmSince: number | null;
+  /** The last support-break alert: event time and the stage it announced (de-duplication). */
+  readonly alerted?: readonly [number, DeriskStage];
 }
 
 export const initialDerisk: DeriskState = { stage: 0, since: 0, calmSince: null };
@@ -38,10 +40,11 @@ export function deriskFraction(stage: DeriskStage, b: SupportBreakPolicy): numbe
  * One estimate's transition: a pure function of state, estimate and parameters. The stage rises at
  * once to what the estimate calls for (a level that breaks before its probability reached the
  * threshold goes straight to 2) and never falls on a single calm estimate: only after the estimates
- * have stayed calm (probability below `exitBelow` and the level intact) for `cooldownMs` does it
- * return to 0. Probabilities between exitBelow and probabilityAt hold the stage (hysteresis). No
- * estimate (the LSTM not configured, still warming up) changes nothing. Returns `state` itself when
- * nothing changes, so the common case allocates nothing.
+ * have stayed calm (probability below `exitBelow` and the price above the support, not merely above
+ * the break level) for `supportBreak.cooldownMs` does it return to 0. Probabilities between
+ * exitBelow and probabilityAt hold the stage (hysteresis). No estimate (the LSTM not configured,
+ * still warming up) changes nothing. Returns `state` itself when nothing changes, so the common
+ * case allocates nothing.
  */
 export function deriskTransition(
   state: DeriskState,
@@ -52,11 +55,21 @@ export function deriskTransition(
   const b = p.supportBreak;
   if (!e || !b?.enabled) return state;
   const target = deriskTarget(e, b);
-  if (target > state.stage) return { stage: target, since: t, calmSince: null };
-  if (!e.broken && e.probability < b.exitBelow) {
+  if (target > state.stage) return { ...state, stage: target, since: t, calmSince: null };
+  if (e.price > e.support && e.probability < b.exitBelow) {
     const calmSince = state.calmSince ?? t;
-    if (state.stage > 0 && t - calmSince >= p.cooldownMs) return { stage: 0, since: t, calmSince };
+    if (state.stage > 0 && t - calmSince >= b.cooldownMs) return { ...state, stage: 0, since: t, calmSince };
     return calmSince === state.calmSince ? state : { ...state, calmSince };
   }
   return state.calmSince === null ? state : { ...state, calmSince: null };
+}
+
+/**
+ * Whether a rise to `stage` is announced on the alert feed: always, unless a support-break alert
+ * on the scope announced at least this stage within `alertIntervalMs` (the de-duplication of score
+ * alerts, with the stage in the place of the severity).
+ */
+export function deriskAlertDue(state: DeriskState, stage: DeriskStage, t: number, p: PolicyConfig): boolean {
+  const last = state.alerted;
+  return !last || t - last[0] >= p.alertIntervalMs || stage > last[1];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EpochMs, NonEmpty, SchemaVersion } from './common.ts';
 import { Subject } from './feature.ts';
-import { Contribution } from './score.ts';
+import { Contribution, SupportBreak } from './score.ts';
 
 export const Severity = z.enum(['info', 'warning', 'critical']);
 export type Severity = z.infer<typeof Severity>;
@@ -20,5 +20,7 @@ export const Alert = z.object({
   message: z.string().max(2000),
   topFeatures: z.array(Contribution).max(20),
   triggeringEventIds: z.array(NonEmpty).max(100),
+  /** A support-break alert's evidence: the estimate (support, break level, price, probability, horizon). */
+  supportBreak: SupportBreak.optional(),
 });
 export type Alert = z.infer<typeof Alert>;

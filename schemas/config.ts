@@ -66,9 +66,14 @@ export const SupportBreakPolicy = z
     /** Off: estimates are still shown in the evidence, but never restrict a scope. */
     enabled: z.boolean().default(true),
     /** Probability of a break within the horizon at or above which the first step is taken. */
-    probabilityAt: unit(0.5),
-    /** Hysteresis: the scope counts as calm only while the probability stays below this and the level holds. */
+    probabilityAt: unit(0.8),
+    /** Hysteresis: the scope counts as calm only while the probability stays below this and the price is above the support. */
     exitBelow: unit(0.25),
+    /**
+     * Calm this long before the de-risking ends: a price that just broke its support often tests it
+     * again from above for minutes, and a short cooldown resumes and cuts again at each test.
+     */
+    cooldownMs: ms(900_000),
     /** Share of exposure the first step cuts (command magnitude). */
     reduceFraction: unit(0.5),
     /** Further share cut once the level breaks; the command's magnitude is the total, reduceFraction + breakFraction. */

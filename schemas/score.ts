@@ -15,17 +15,20 @@ export type Contribution = z.infer<typeof Contribution>;
 /**
  * A detector's estimate that the key's price breaks its support level within a horizon (the LSTM's,
  * detectors/lstm/lstmDetector.ts), for graded de-risking: the policy cuts exposure once the
- * probability reaches its threshold, and further once the level breaks. `broken` is exactly
- * `price <= support`, and a broken level has probability 1.
+ * probability reaches its threshold, and further once the level breaks. The level breaks when the
+ * price reaches `breakLevel` (a margin below the support; the support itself when absent): `broken`
+ * is exactly `price <= breakLevel`, and a broken level has probability 1.
  */
 export const SupportBreak = z
   .object({
     /** The detector that made the estimate (inside an ensemble: the member, e.g. `lstm`). */
     detector: NonEmpty,
-    /** P(the price touches the support within `horizonMs`), 0..1. */
+    /** P(the price reaches the break level within `horizonMs`), 0..1. */
     probability: z.number().min(0).max(1),
     /** The support level: the lowest price of a window that ended a while ago (a level the market has tested). */
     support: z.number().finite().positive(),
+    /** The price at or below which the level counts as broken: the support less a margin (a touch only tests it). */
+    breakLevel: z.number().finite().positive().optional(),
     /** The key's last price (the frame's mid). */
     price: z.number().finite().positive(),
     horizonMs: z.number().int().positive(),
@@ -34,8 +37,12 @@ export const SupportBreak = z
     drift: z.number().finite(),
     volatility: z.number().finite().nonnegative(),
   })
-  .refine((b) => b.broken === b.price <= b.support, {
-    message: 'broken must be true exactly when price <= support',
+  .refine((b) => b.breakLevel === undefined || b.breakLevel <= b.support, {
+    message: 'breakLevel must be at or below the support',
+    path: ['breakLevel'],
+  })
+  .refine((b) => b.broken === b.price <= (b.breakLevel ?? b.support), {
+    message: 'broken must be true exactly when price <= breakLevel (the support when absent)',
     path: ['broken'],
   })
   .refine((b) => !b.broken || b.probability === 1, {

@@ -36,6 +36,11 @@ export interface LstmParams {
   /** Support = lowest price over this window, ending `supportLagMs` ago. */
   supportWindowMs: number;
   supportLagMs: number;
+  /**
+   * The level counts as broken once the price is this share below the support (the break level,
+   * support × (1 − breakMargin)), not at a touch: a trade at the window's low tests the level.
+   */
+  breakMargin: number;
   /** Horizon of the support-break estimate the detector hands the pipeline (`supportBreakEstimate`). */
   breakHorizonMs: number;
 }
@@ -50,9 +55,12 @@ export const lstmDefaults: Omit<LstmParams, 'warmup'> = {
   volSampleMs: 1_000,
   volAlpha: 1 / 120,
   volWarmup: 30,
-  supportWindowMs: 300_000,
-  supportLagMs: 30_000,
-  breakHorizonMs: 60_000,
+  // Measured on the pump files' ordinary markets (docs/policy.md): a 5-minute low lagged 30 s,
+  // broken at a touch, de-risked every key about 40 times a day.
+  supportWindowMs: 4 * 3_600_000,
+  supportLagMs: 300_000,
+  breakMargin: 0.02,
+  breakHorizonMs: 300_000,
 };
 
 /** What the LSTM says about a key's support level, for graded de-risking. */
@@ -60,14 +68,16 @@ export interface SupportBreakEstimate {
   /** Last observed price and the support level (NaN until known). */
   readonly price: number;
   readonly support: number;
-  /** ln(price / support): how far above the level, in log price. */
+  /** support × (1 − breakMargin): at or below it the level is broken. */
+  readonly breakLevel: number;
+  /** ln(price / breakLevel): how far above the break level, in log price. */
   readonly distance: number;
   /** Drift of the log price per second: the network's forecast of the return feature, spread over max(horizon, its own horizon). */
   readonly drift: number;
   /** Volatility of the log price per √s, from the price sampled every volSampleMs. */
   readonly volatility: number;
   readonly horizonMs: number;
-  /** P(price touches the support within the horizon); 1 once broken; NaN when an input is unknown. */
+  /** P(price reaches the break level within the horizon); 1 once broken; NaN when an input is unknown. */
   readonly probability: number;
   readonly broken: boolean;
 }
@@ -231,13 +241,15 @@ export class LstmDetector implements Detector {
   }
 
   /**
-   * Probability that the price touches its support within `horizonMs`: log price as a Brownian
-   * motion whose drift is the network's forecast of the return feature (per second) and whose
-   * volatility comes from the sampled price, first passage below the level (see firstPassage.ts).
+   * Probability that the price breaks its support within `horizonMs`, i.e. reaches the break level
+   * `breakMargin` below it: log price as a Brownian motion whose drift is the network's forecast of
+   * the return feature (per second) and whose volatility comes from the sampled price, first
+   * passage below the break level (see firstPassage.ts).
    */
   supportBreak(horizonMs: number): SupportBreakEstimate {
     const support = this.support.level;
-    const distance = Math.log(this.price / support);
+    const breakLevel = support * (1 - this.params.breakMargin);
+    const distance = Math.log(this.price / breakLevel);
     const std = this.model.manifest.normalisation.std;
     // The forecast is of one return-horizon's move (10 s); beyond it the network knows nothing, so
     // the move is spread over the horizon rather than extrapolated as a trend. Without a forecast
@@ -251,6 +263,7 @@ export class LstmDetector implements Detector {
     return {
       price: this.price,
       support,
+      breakLevel,
       distance,
       drift,
       volatility,
@@ -263,8 +276,8 @@ export class LstmDetector implements Detector {
   /**
    * The support-break estimate over `breakHorizonMs` as the pipeline carries it (schemas/score.ts
    * SupportBreak); undefined until the volatility is known and the key's prices span the support's
-   * whole window and lag (5.5 minutes by default). Earlier the "support" is the minimum of a few
-   * seconds, which an ordinary wiggle breaks (on a random walk the first estimate, at 30 s, was
+   * whole window and lag (4 h 5 min by default). Earlier the "support" is the minimum of a short
+   * stretch, which an ordinary wiggle breaks (on a random walk the first estimate, at 30 s, was
    * already broken, and the policy cut 80 % at once).
    */
   supportBreakEstimate(): SupportBreak | undefined {
@@ -276,10 +289,11 @@ export class LstmDetector implements Detector {
       detector: this.name,
       probability: e.probability,
       support: e.support,
+      breakLevel: e.breakLevel,
       price: e.price,
       horizonMs: e.horizonMs,
-      // From the prices themselves: ln(price / support) can round to 0 a hair above the level.
-      broken: e.price <= e.support,
+      // From the prices themselves: ln(price / breakLevel) can round to 0 a hair above the level.
+      broken: e.price <= e.breakLevel,
       drift: e.drift,
       volatility: e.volatility,
     };

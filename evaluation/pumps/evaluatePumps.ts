@@ -9,7 +9,13 @@ import { fileLines } from '../../pipelines/sources/fileLines.ts';
 import { newDecodeStats } from '../../pipelines/decode.ts';
 import { Config } from '../../schemas/config.ts';
 import { listEpisodes } from './episodes.ts';
-import { scoreEpisode, summarise, type EpisodeResult } from './metrics.ts';
+import {
+  scoreEpisode,
+  scoreSupportBreak,
+  summarise,
+  type CommandMark,
+  type EpisodeResult,
+} from './metrics.ts';
 
 /**
  * Replays every pump episode through the full pipeline (trades only, as Binance published them)
@@ -22,12 +28,18 @@ export async function evaluatePumps(
     onEpisode?: (r: EpisodeResult) => void;
     /** The detector slots, fresh for each episode (default: defaultDetectorSlots). */
     detectors?: () => DetectorSlot[];
+    /**
+     * Also report the support-break de-risking (SUPPORT_AT_RISK / SUPPORT_BROKEN commands on the
+     * coin, outside the pump and during it); meaningful with a detector that makes the estimate (the LSTM).
+     */
+    supportBreak?: boolean;
   } = {},
 ) {
   const config = options.config ?? Config.parse({});
   const results: EpisodeResult[] = [];
   for (const ep of listEpisodes(tradesDir)) {
     const alertTimes: number[] = [];
+    const commands: CommandMark[] = [];
     let first = Infinity;
     let last = -Infinity;
     const stats = newDecodeStats();
@@ -46,12 +58,18 @@ export async function evaluatePumps(
           if (t < first) first = t;
           if (t > last) last = t;
           for (const a of d.alerts) if (a.symbol === ep.symbol) alertTimes.push(a.eventTime);
+          for (const c of d.commands)
+            if (c.scope.symbol === ep.symbol)
+              commands.push({ time: c.eventTime, action: c.action, code: c.reason.code });
           void emit;
         }),
         defaultIfEmpty(null),
       ),
     );
-    const r = scoreEpisode(ep.coin, ep.startMs, first, last, alertTimes, stats.events);
+    const scored = scoreEpisode(ep.coin, ep.startMs, first, last, alertTimes, stats.events);
+    const r = options.supportBreak
+      ? { ...scored, supportBreak: scoreSupportBreak(ep.startMs, commands) }
+      : scored;
     results.push(r);
     options.onEpisode?.(r);
   }

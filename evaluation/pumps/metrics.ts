@@ -1,3 +1,5 @@
+import { REASON_CODES } from '../../schemas/command.ts';
+
 /** How the pump evaluation counts, in one place so the report states exactly what was measured. */
 export const PUMP_RULES = {
   /** An alert on the coin within this long after the announced start detects the pump. */
@@ -29,6 +31,8 @@ export interface EpisodeResult {
   /** Days of data outside the quiet window, for false alerts per day. */
   days: number;
   chunks: { tp: number; fp: number; fn: number; tn: number };
+  /** The support-break de-risking on the coin, when a detector makes the estimate (the LSTM). */
+  supportBreak?: SupportBreakResult;
 }
 
 /** Scores one episode's alert times against its announced start. */
@@ -98,6 +102,10 @@ export function summarise(results: readonly EpisodeResult[]) {
     }),
     { tp: 0, fp: 0, fn: 0, falseAlerts: 0, falseAlarmEpisodes: 0, days: 0 },
   );
+  const sb = results.filter((r) => r.supportBreak);
+  const sbSum = (f: (r: SupportBreakResult) => number) => sb.reduce((a, r) => a + f(r.supportBreak!), 0);
+  const sbDays = sb.reduce((a, r) => a + r.days, 0);
+  const perDay = (n: number) => (sbDays > 0 ? n / sbDays : 0);
   const precision = sum.tp + sum.fp > 0 ? sum.tp / (sum.tp + sum.fp) : 0;
   const recall = sum.tp + sum.fn > 0 ? sum.tp / (sum.tp + sum.fn) : 0;
   return {
@@ -112,9 +120,73 @@ export function summarise(results: readonly EpisodeResult[]) {
       recall,
       f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
     },
+    ...(sb.length > 0
+      ? {
+          supportBreak: {
+            days: sbDays,
+            outside: {
+              atRisk: sbSum((x) => x.outside.atRisk),
+              broken: sbSum((x) => x.outside.broken),
+              resumes: sbSum((x) => x.outside.resumes),
+              atRiskPerDay: perDay(sbSum((x) => x.outside.atRisk)),
+              brokenPerDay: perDay(sbSum((x) => x.outside.broken)),
+            },
+            pump: {
+              atRisk: sbSum((x) => x.pump.atRisk),
+              broken: sbSum((x) => x.pump.broken),
+              episodesDerisked: sb.filter(
+                (r) => r.supportBreak!.pump.atRisk + r.supportBreak!.pump.broken > 0,
+              ).length,
+            },
+          },
+        }
+      : {}),
     paper: {
       chunk25s: { precision: 0.937, recall: 0.913, f1: 0.918 },
       source: 'La Morgia et al. 2020, Table III, random forest',
     },
   };
+}
+
+/** A circuit-breaker command on the episode's coin: when, what, why. */
+export interface CommandMark {
+  readonly time: number;
+  readonly action: string;
+  readonly code: string;
+}
+
+/** Counts of the support-break de-risking commands (SUPPORT_AT_RISK, SUPPORT_BROKEN) and of the resumes. */
+export interface SupportBreakCounts {
+  atRisk: number;
+  broken: number;
+  resumes: number;
+}
+
+export interface SupportBreakResult {
+  /** Outside the pump window (before `quietBeforeMs` ahead of the start, after `quietAfterMs` past it): an ordinary market. */
+  outside: SupportBreakCounts;
+  /** From the announced start to `quietAfterMs` after it: the pump and its dump. */
+  pump: SupportBreakCounts;
+  /** First SUPPORT_AT_RISK / SUPPORT_BROKEN after the start within the pump window, ms after the start. */
+  firstAtRiskMs: number | null;
+  firstBrokenMs: number | null;
+}
+
+/** Sorts an episode's commands into its ordinary market and its pump, for the support-break de-risking. */
+export function scoreSupportBreak(startMs: number, commands: readonly CommandMark[]): SupportBreakResult {
+  const r = PUMP_RULES;
+  const zero = (): SupportBreakCounts => ({ atRisk: 0, broken: 0, resumes: 0 });
+  const out: SupportBreakResult = { outside: zero(), pump: zero(), firstAtRiskMs: null, firstBrokenMs: null };
+  for (const c of commands) {
+    const inPump = c.time >= startMs && c.time <= startMs + r.quietAfterMs;
+    const outside = c.time < startMs - r.quietBeforeMs || c.time > startMs + r.quietAfterMs;
+    const counts = inPump ? out.pump : outside ? out.outside : null;
+    if (!counts) continue;
+    if (c.code === REASON_CODES.SUPPORT_AT_RISK) counts.atRisk++;
+    else if (c.code === REASON_CODES.SUPPORT_BROKEN) counts.broken++;
+    else if (c.action === 'RESUME') counts.resumes++;
+    if (inPump && c.code === REASON_CODES.SUPPORT_AT_RISK) out.firstAtRiskMs ??= c.time - startMs;
+    if (inPump && c.code === REASON_CODES.SUPPORT_BROKEN) out.firstBrokenMs ??= c.time - startMs;
+  }
+  return out;
 }

@@ -256,7 +256,7 @@ describe('lstm - support-break probability', () => {
     expect(hits / runs).toBeGreaterThan(p - 0.08);
   });
 
-  it('the support is the lagged rolling minimum; breaking it gives probability 1', () => {
+  it('the support is the lagged rolling minimum; breaking it (by the margin, if any) gives probability 1', () => {
     const level = new SupportLevel(60_000, 10_000);
     level.observe(0, 100);
     expect(Number.isNaN(level.level)).toBe(true);
@@ -270,14 +270,20 @@ describe('lstm - support-break probability', () => {
     expect(level.level).toBe(98);
 
     const m = manifestOf('sigmoid', 71);
-    const det = new LstmDetector(lstmModel(m), {
-      supportLagMs: 1_000,
-      supportWindowMs: 60_000,
-      volWarmup: 5,
-    });
-    for (let t = 0; t < 60; t++) det.observePrice(t * 1_000, 100 * Math.exp(1e-4 * Math.sin(t)));
+    const walk = (breakMargin: number) => {
+      const det = new LstmDetector(lstmModel(m), {
+        supportLagMs: 1_000,
+        supportWindowMs: 60_000,
+        volWarmup: 5,
+        breakMargin,
+      });
+      for (let t = 0; t < 60; t++) det.observePrice(t * 1_000, 100 * Math.exp(1e-4 * Math.sin(t)));
+      return det;
+    };
+    const det = walk(0);
     const above = det.supportBreak(30_000);
     expect(above.broken).toBe(false);
+    expect(above.breakLevel).toBe(above.support);
     expect(above.probability).toBeGreaterThan(0);
     expect(above.probability).toBeLessThan(1);
     expect(above.volatility).toBeGreaterThan(0);
@@ -285,5 +291,16 @@ describe('lstm - support-break probability', () => {
     const broken = det.supportBreak(30_000);
     expect(broken.broken).toBe(true);
     expect(broken.probability).toBe(1);
+
+    // With a 2 % margin a price 1 % under the support only tests the level; 2.1 % under breaks it.
+    const margin = walk(0.02);
+    margin.observePrice(61_000, 99);
+    const tested = margin.supportBreak(30_000);
+    expect(tested.breakLevel).toBeCloseTo(tested.support * 0.98, 12);
+    expect(tested.broken).toBe(false);
+    expect(tested.probability).toBeLessThan(1);
+    // Within the lag, so the 99 has not entered the window yet: the support is the same.
+    margin.observePrice(61_500, tested.support * 0.979);
+    expect(margin.supportBreak(30_000)).toMatchObject({ broken: true, probability: 1 });
   });
 });

@@ -5,11 +5,13 @@ import { applyPolicy, type PolicyControl } from '../../../pipelines/applyPolicy.
 import type { Decision, ScoredFrame } from '../../../pipelines/envelope.ts';
 import { PolicyBook } from '../../../policy/policyBook.ts';
 import { venueSymbolScope } from '../../../policy/scopes.ts';
+import { Alert } from '../../../schemas/alert.ts';
 import { Command } from '../../../schemas/command.ts';
 import { PolicyConfig } from '../../../schemas/config.ts';
 import type { SupportBreak } from '../../../schemas/score.ts';
 
-const p = PolicyConfig.parse({});
+/** The mechanics at the issue's example thresholds; the measured defaults are checked below. */
+const p = PolicyConfig.parse({ supportBreak: { probabilityAt: 0.5, cooldownMs: 15_000 } });
 const SOL = venueSymbolScope('va', 'SOL');
 const SUPPORT = 100;
 
@@ -63,6 +65,16 @@ function run(frames: ScoredFrame[], config = p, controls?: (c: Subject<PolicyCon
   src.complete();
   // Every command must be a valid protocol message.
   return out.flatMap((d) => d.commands).map((c) => Command.parse(c));
+}
+
+/** Every decision's alerts, as the alert feed gets them (each a valid Alert). */
+function alertsOf(frames: ScoredFrame[], config = p): Alert[] {
+  const src = new Subject<ScoredFrame>();
+  const out: Decision[] = [];
+  src.pipe(applyPolicy(config)).subscribe((d) => out.push(d));
+  for (const f of frames) src.next(f);
+  src.complete();
+  return out.flatMap((d) => d.alerts).map((a) => Alert.parse(a));
 }
 
 const brief = (c: Command) => `${c.eventTime} ${c.action} ${c.magnitude ?? '-'} ${c.reason.code}`;
@@ -120,7 +132,7 @@ describe('policy - support-break de-risking', () => {
     expect(cmds.map(brief)).toEqual([
       '0 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
       '2000 REDUCE_ONLY 0.8 SUPPORT_BROKEN',
-      `${40_000 + p.cooldownMs} RESUME - CALM`,
+      `${40_000 + p.supportBreak.cooldownMs} RESUME - CALM`,
     ]);
     expect(cmds[2]!.reason.text).toBe(
       'resumed SOL on va: scores below 0.8 for 55 s and support-break probability below 0.25 for 15 s after REDUCE_ONLY (held 55 s)',
@@ -143,7 +155,7 @@ describe('policy - support-break de-risking', () => {
       '0 HALT - SCORE_THRESHOLD',
       // Halt held 30 s (minHaltMs) and scores calm 15 s: down to what the broken level calls for.
       '30000 REDUCE_ONLY 0.8 CALM',
-      `${50_000 + p.cooldownMs} RESUME - CALM`,
+      `${50_000 + p.supportBreak.cooldownMs} RESUME - CALM`,
     ]);
     expect(cmds[1]!.reason.text).toBe(
       'set reduce-only on SOL on va (down from HALT): scores below 0.8 for 20 s after HALT (held 30 s); support-break de-risking still holds REDUCE_ONLY',
@@ -176,9 +188,26 @@ describe('policy - support-break de-risking', () => {
     expect(cmds.map(brief)).toEqual([
       '0 THROTTLE 0.5 SCORE_THRESHOLD',
       '2000 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
-      `${4000 + p.cooldownMs} THROTTLE 0.5 CALM`,
+      `${4000 + p.supportBreak.cooldownMs} THROTTLE 0.5 CALM`,
     ]);
     expect(cmds[2]!.reason.text).toContain('scores still call for THROTTLE');
+  });
+
+  it('a price back under the support counts as calm only once it is above it: between the break level and the support the de-risking holds', () => {
+    const below = (t: number): ScoredFrame => {
+      const f = frame(t, 0.1, 0.1);
+      const e = { ...estimate(0.1), price: 99.5, breakLevel: 98, probability: 0.1 };
+      return { ...f, scores: [{ ...f.scores[0]!, supportBreak: e }] };
+    };
+    const cmds = run([
+      ...span(0, 1000, 0.1, 0.7),
+      ...Array.from({ length: 30 }, (_, i) => below(1000 + i * 1000)),
+      ...span(31_000, 60_000, 0.1, 0.1),
+    ]);
+    expect(cmds.map(brief)).toEqual([
+      '0 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
+      `${31_000 + p.supportBreak.cooldownMs} RESUME - CALM`,
+    ]);
   });
 
   it('frames without an estimate (no LSTM, warming up) neither step nor calm the de-risking', () => {
@@ -240,16 +269,85 @@ describe('policy - support-break de-risking', () => {
   });
 });
 
+describe('policy - support-break alerts', () => {
+  it('every support-break command comes with a warning alert on the feed carrying the estimate (support, price, probability, horizon)', () => {
+    const frames = [
+      ...span(0, 5000, 0.1, 0.2),
+      ...span(5000, 8000, 0.1, 0.5),
+      ...span(8000, 10_000, 0.1, 'broken'),
+    ];
+    const cmds = run(frames);
+    const alerts = alertsOf(frames);
+    expect(cmds.map(brief)).toEqual([
+      '5000 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
+      '8000 REDUCE_ONLY 0.8 SUPPORT_BROKEN',
+    ]);
+    // The break 3 s after the first alert is announced too: the stage rose (as a rising severity does).
+    expect(alerts.map((a) => `${a.eventTime} ${a.severity} ${a.detector} ${a.score}`)).toEqual([
+      '5000 warning lstm 0.5',
+      '8000 warning lstm 1',
+    ]);
+    expect(alerts.map((a) => a.triggeringEventIds)).toEqual([['ev5000'], ['ev8000']]);
+    expect(new Set(alerts.map((a) => a.alertId)).size).toBe(2);
+    expect(alerts[0]).toMatchObject({
+      key: SOL.key,
+      venue: 'va',
+      symbol: 'SOL',
+      message: 'SOL on va: support-break probability 0.50 ≥ 0.5 within 60 s (lstm; support 100, price 100.4)',
+      supportBreak: { support: 100, price: 100.4, probability: 0.5, horizonMs: 60_000, broken: false },
+    });
+    expect(alerts[1]!.message).toBe('SOL on va: support 100 broken, price 99.5 (lstm, 60 s horizon)');
+    expect(alerts[1]!.supportBreak).toMatchObject({ broken: true, probability: 1 });
+  });
+
+  it('de-duplicated like score alerts: a new episode within alertIntervalMs of the last alert at the same stage is not announced again', () => {
+    const quick = PolicyConfig.parse({ supportBreak: { probabilityAt: 0.5, cooldownMs: 0 } });
+    const frames = [
+      frame(0, 0.1, 0.6),
+      frame(1000, 0.1, 0.1),
+      frame(2000, 0.1, 0.6),
+      frame(3000, 0.1, 0.1),
+      frame(4000, 0.1, 'broken'),
+      frame(5000, 0.1, 0.1),
+      frame(12_000, 0.1, 0.6),
+    ];
+    expect(run(frames, quick).map(brief)).toEqual([
+      '0 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
+      '1000 RESUME - CALM',
+      '2000 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
+      '3000 RESUME - CALM',
+      '4000 REDUCE_ONLY 0.8 SUPPORT_BROKEN',
+      '5000 RESUME - CALM',
+      '12000 REDUCE_ONLY 0.5 SUPPORT_AT_RISK',
+    ]);
+    // Held back: 2000 (stage 1, 2 s after the stage-1 alert) and 12 000 (stage 1, 8 s after the
+    // stage-2 alert at 4000). Announced: 4000, a higher stage; 14 000, 10 s after the last alert.
+    expect(alertsOf(frames, quick).map((a) => a.eventTime)).toEqual([0, 4000]);
+    const later = [...frames, frame(13_000, 0.1, 0.1), frame(14_000, 0.1, 0.6)];
+    expect(alertsOf(later, quick).map((a) => a.eventTime)).toEqual([0, 4000, 14_000]);
+  });
+
+  it('a break under a halt issues no command but is still announced; turned off, nothing is', () => {
+    const frames = [...span(0, 2000, 0.995, 0.1), ...span(2000, 3000, 0.995, 'broken')];
+    expect(run(frames).map(brief)).toEqual(['0 HALT - SCORE_THRESHOLD']);
+    const alerts = alertsOf(frames);
+    expect(alerts.filter((a) => a.supportBreak).map((a) => a.eventTime)).toEqual([2000]);
+    const off = PolicyConfig.parse({ supportBreak: { enabled: false } });
+    expect(alertsOf(frames, off).some((a) => a.supportBreak)).toBe(false);
+  });
+});
+
 describe('policy - support-break configuration', () => {
   it('defaults, and refuses an exit threshold at or above the enter threshold or cuts adding up above 1', () => {
-    expect(p.supportBreak).toEqual({
+    expect(PolicyConfig.parse({}).supportBreak).toEqual({
       enabled: true,
-      probabilityAt: 0.5,
+      probabilityAt: 0.8,
       exitBelow: 0.25,
+      cooldownMs: 900_000,
       reduceFraction: 0.5,
       breakFraction: 0.3,
     });
-    const bad = PolicyConfig.safeParse({ supportBreak: { exitBelow: 0.5 } });
+    const bad = PolicyConfig.safeParse({ supportBreak: { exitBelow: 0.8 } });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path).toEqual(['supportBreak', 'exitBelow']);
     const over = PolicyConfig.safeParse({ supportBreak: { reduceFraction: 0.8, breakFraction: 0.3 } });

@@ -8,13 +8,14 @@ const ok = {
   detector: 'lstm',
   probability: 0.62,
   support: 101.2,
+  breakLevel: 99.176,
   price: 101.9,
   horizonMs: 60_000,
   broken: false,
   drift: -2e-5,
   volatility: 3e-4,
 };
-const broken = { ...ok, price: 101.1, broken: true, probability: 1 };
+const broken = { ...ok, price: 99.1, broken: true, probability: 1 };
 const issuesOf = (v: unknown) => SupportBreak.safeParse(v).error?.issues.map((i) => i.path.join('.'));
 
 describe('schemas - support-break estimate', () => {
@@ -26,13 +27,22 @@ describe('schemas - support-break estimate', () => {
   it('refuses a probability outside 0..1, a non-positive price or support, a fractional or zero horizon', () => {
     expect(issuesOf({ ...ok, probability: 1.2 })).toEqual(['probability']);
     expect(issuesOf({ ...ok, probability: Number.NaN })).toEqual(['probability']);
-    expect(issuesOf({ ...ok, support: 0 })).toEqual(['support']);
+    // The break level (99.176) is then above the support as well.
+    expect(issuesOf({ ...ok, support: 0 })).toEqual(['support', 'breakLevel']);
     // The broken check runs too: -1 is below the support.
     expect(issuesOf({ ...ok, price: -1 })).toEqual(['price', 'broken']);
     expect(issuesOf({ ...ok, horizonMs: 0 })).toEqual(['horizonMs']);
     expect(issuesOf({ ...ok, horizonMs: 1.5 })).toEqual(['horizonMs']);
     expect(issuesOf({ ...ok, volatility: -1 })).toEqual(['volatility']);
     expect(issuesOf({ ...ok, detector: '' })).toEqual(['detector']);
+  });
+
+  it('broken means at or below the break level: a price under the support but above it only tests the level; without a break level, the support', () => {
+    expect(SupportBreak.parse({ ...ok, price: 100 }).broken).toBe(false);
+    expect(issuesOf({ ...ok, price: 100, broken: true, probability: 1 })).toEqual(['broken']);
+    const { breakLevel: _, ...touch } = ok;
+    expect(issuesOf({ ...touch, price: 101.2, broken: true, probability: 1 })).toBeUndefined();
+    expect(issuesOf({ ...ok, breakLevel: 101.5 })).toEqual(['breakLevel']);
   });
 
   it('refuses a broken flag that disagrees with the prices, and a broken level below probability 1', () => {
