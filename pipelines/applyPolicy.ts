@@ -6,7 +6,7 @@ import type { ManualOverride } from '../policy/manualOverride.ts';
 import { levelOfAction, thresholdOf } from '../policy/circuitBreaker.ts';
 import { PolicyBook, type Intent, type PolicyInput } from '../policy/policyBook.ts';
 import { rationale, supportBreakText, topFeaturesText } from '../policy/rationale.ts';
-import { scopeName, scopeOf } from '../policy/scopes.ts';
+import { legScopesOf, scopeName, scopeOf, subjectName } from '../policy/scopes.ts';
 import { REASON_CODES, type Command, type Evidence, type Scope } from '../schemas/command.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
 import type { Alert } from '../schemas/alert.ts';
@@ -111,7 +111,8 @@ export function applyPolicy(
     const book = o.initialBook ?? new PolicyBook(params);
     const percentiles = new FeaturePercentiles();
     const triggers = new Map<string, { eventId: string; eventTime: number }[]>();
-    const scopes = new Map<string, Scope>();
+    /** Per key: the frame's scope and, for an asset pair, the scopes of its legs. */
+    const scopes = new Map<string, { scope: Scope; legs?: readonly Scope[] }>();
 
     const withPercentiles = (key: string, cs: readonly Contribution[]): Contribution[] =>
       cs.map((c) => {
@@ -160,6 +161,9 @@ export function applyPolicy(
         ...(cause.kind === 'score' ? { aboveForMs: cause.aboveForMs } : {}),
         ...(estimate ? { supportBreak: estimate } : {}),
         ...(cause.kind === 'escalation' ? { children: [...cause.children] } : {}),
+        ...((cause.kind === 'score' || cause.kind === 'calm') && cause.pair && frame.subject.legs
+          ? { pair: { key: cause.pair, legs: frame.subject.legs } }
+          : {}),
       };
     };
 
@@ -237,7 +241,7 @@ export function applyPolicy(
           detector: driver.detector,
           score: driver.score,
           severity: step.alert,
-          message: `${scopeName(scopeOf(frame.subject))}: ${driver.detector} ${driver.score.toFixed(3)} ≥ ${params.alertAt}${topText ? `; top features: ${topText}` : ''}`,
+          message: `${subjectName(frame.subject)}: ${driver.detector} ${driver.score.toFixed(3)} ≥ ${params.alertAt}${topText ? `; top features: ${topText}` : ''}`,
           topFeatures: top,
           triggeringEventIds: [frame.eventId],
         });
@@ -261,7 +265,11 @@ export function applyPolicy(
       }
       for (const intent of step.intents) {
         commands.push(toCommand(intent, scored, driver, top));
-        if (intent.to === 0) triggers.delete(intent.scope.key);
+        if (intent.to === 0) {
+          triggers.delete(intent.scope.key);
+          // A pair's calm: its next episode starts with fresh triggering events.
+          if (intent.cause.kind === 'calm' && intent.cause.pair) triggers.delete(intent.cause.pair);
+        }
       }
       if (frame.names.length > 0) percentiles.observe(key, frame.names, frame.values);
       o.book?.(book);
@@ -272,12 +280,22 @@ export function applyPolicy(
       emitEach((scored: ScoredFrame, emit: (d: Decision) => void) => {
         let driver: DetectorScore | undefined;
         for (const s of scored.scores) if (!driver || s.score > driver.score) driver = s;
-        let scope = scopes.get(scored.frame.subject.key);
-        if (!scope) scopes.set(scored.frame.subject.key, (scope = scopeOf(scored.frame.subject)));
+        const { subject } = scored.frame;
+        let sc = scopes.get(subject.key);
+        if (!sc)
+          scopes.set(
+            subject.key,
+            (sc =
+              subject.keyKind === 'asset-pair'
+                ? { scope: scopeOf(subject), legs: legScopesOf(subject) }
+                : { scope: scopeOf(subject) }),
+          );
+        const { scope, legs } = sc;
         const supportBreak = supportBreakOf(scored.scores);
         const input: PolicyInput | undefined = driver && {
           kind: 'signal',
           scope,
+          ...(legs ? { legs } : {}),
           eventTime: scored.frame.eventTime,
           eventId: scored.frame.eventId,
           score: driver.score,

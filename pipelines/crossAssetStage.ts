@@ -13,6 +13,8 @@ export interface CrossRecord {
   readonly kind: CrossFrame['kind'];
   readonly a: string;
   readonly b: string;
+  /** The legs' venue and symbol (`a` and `b` split without guessing); absent in older records. */
+  readonly legs?: CrossFrame['legs'];
   readonly eventTime: number;
   readonly pa: number;
   readonly pb: number;
@@ -84,6 +86,7 @@ export async function startCrossAssetStage(kafka: Kafka, config: Config, o: Cros
         kind: f.kind,
         a: f.a,
         b: f.b,
+        legs: f.legs,
         eventTime: f.eventTime,
         pa: f.pa,
         pb: f.pb,

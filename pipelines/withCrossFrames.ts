@@ -31,7 +31,8 @@ export function withCrossFrames(o: CrossFramesOptions = {}): OperatorFunction<Fe
           for (const c of cross.onMid(f.subject.venue, f.subject.symbol, f.mid, f.eventTime)) {
             const pf: FeatureFrame = {
               seq: f.seq,
-              subject: { key: c.key, keyKind: 'asset-pair' },
+              // The legs let the policy restrict the venue-symbols the pair is made of.
+              subject: { key: c.key, keyKind: 'asset-pair', legs: [c.legs[0], c.legs[1]] },
               eventId: `${c.key}@${c.eventTime}`,
               eventTime: c.eventTime,
               arrivalMs: f.arrivalMs,

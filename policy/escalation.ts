@@ -7,6 +7,26 @@ import { parentScope } from './scopes.ts';
 export interface Restricted {
   readonly scope: Scope;
   readonly level: Level;
+  /**
+   * A leg of asset pairs (docs/policy.md): the level its own sources call for (its frames, an
+   * escalation, de-risking) and each restricting pair's level, by pair key. Absent: all its own.
+   */
+  readonly own?: Level;
+  readonly pairs?: Readonly<Record<string, Level>>;
+}
+
+/**
+ * How many independent restrictions the children are: a child restricted at `min` or worse by its
+ * own sources counts as itself, one restricted only by asset pairs as those pairs, so a pair that
+ * restricts both of its legs counts once, at most one per child.
+ */
+function independent(children: readonly Restricted[], min: Level): number {
+  const sources = new Set<string>();
+  for (const c of children) {
+    if (c.own === undefined || c.own >= min || !c.pairs) sources.add(c.scope.key);
+    else for (const k in c.pairs) if (c.pairs[k]! >= min) sources.add(k);
+  }
+  return Math.min(children.length, sources.size);
 }
 
 /** A child that counted towards an escalation. */
@@ -32,7 +52,8 @@ const CHILD_ACTION = ['THROTTLE', 'THROTTLE', 'REDUCE_ONLY', 'HALT'] as const;
 
 /**
  * The strictest level the rules give `parent` from its restricted children: a rule fires when at
- * least `atLeast` children of level `from` under the parent are restricted at `minAction` or worse.
+ * least `atLeast` children of level `from` under the parent are restricted at `minAction` or worse,
+ * by at least `atLeast` independent restrictions (an asset pair restricting two of them is one).
  * Children are listed by key, so the same children always give the same evidence.
  */
 export function escalationDemand(
@@ -46,14 +67,14 @@ export function escalationDemand(
   let best: EscalationDemand | null = null;
   for (const rule of applicable) {
     const min = levelOfAction(rule.minAction)!;
-    const children = all
-      .filter(
-        (c) =>
-          c.scope.level === rule.from && c.level >= min && parentScope(c.scope, rule.to)?.key === parent.key,
-      )
+    const under = all.filter(
+      (c) =>
+        c.scope.level === rule.from && c.level >= min && parentScope(c.scope, rule.to)?.key === parent.key,
+    );
+    if (under.length < rule.atLeast || independent(under, min) < rule.atLeast) continue;
+    const children = under
       .map((c) => ({ scopeKey: c.scope.key, action: CHILD_ACTION[c.level] }))
       .sort((a, b) => (a.scopeKey < b.scopeKey ? -1 : a.scopeKey > b.scopeKey ? 1 : 0));
-    if (children.length < rule.atLeast) continue;
     const level = levelOfAction(rule.action)!;
     if (!best || level > best.level) best = { level, rule, children };
   }

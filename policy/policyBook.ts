@@ -34,6 +34,11 @@ export interface ScopeRecord {
   readonly scope: Scope;
   /** The score-driven circuit breaker (policy/circuitBreaker.ts); its level is what scores call for. */
   readonly auto: ScopeState;
+  /**
+   * A venue-symbol that is a leg of asset pairs: the score-driven breaker of each pair (by pair key)
+   * on the pair's frames, its level what the pair's scores call for on this leg. Absent means none.
+   */
+  readonly pairs?: Readonly<Record<string, ScopeState>>;
   /** What the scope's restricted children call for (policy/escalation.ts). */
   readonly escalated: Escalated | null;
   /** Graded de-risking on the support-break estimate (policy/supportBreak.ts); absent means none yet. */
@@ -57,7 +62,14 @@ export interface ScopeRecord {
 export type PolicyInput =
   | {
       readonly kind: 'signal';
+      /** The frame's scope; for an asset pair's frame the pair itself, never commanded (`legs` are). */
       readonly scope: Scope;
+      /**
+       * An asset pair's frame: the venue-symbol scopes of its legs, each restricted through its own
+       * record's breaker of the pair (`ScopeRecord.pairs`, keyed by `scope.key`). Empty: a pair
+       * without legs, which restricts nothing.
+       */
+      readonly legs?: readonly Scope[];
       readonly eventTime: number;
       readonly eventId: string;
       /** The driving (highest) calibrated score of the frame and its detector. */
@@ -79,12 +91,16 @@ export type Cause =
       readonly score: number;
       readonly threshold: number;
       readonly aboveForMs: number;
+      /** The asset pair whose frame drove it (the scope is one of its legs). */
+      readonly pair?: string;
     }
   | {
       readonly kind: 'calm';
       readonly threshold: number;
       readonly calmForMs: number;
       readonly heldForMs: number;
+      /** The asset pair whose scores calmed (the scope is one of its legs). */
+      readonly pair?: string;
       /**
        * When support-break de-risking was or is in force: its stage after the step (0: it calmed
        * too; 1 or 2: it still holds the scope at REDUCE_ONLY), its exit threshold and how long
@@ -151,6 +167,22 @@ export interface Step {
 }
 
 const NO_STEP: Step = { intents: [], alert: null };
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** A pair's breaker on a leg after a manual resume of the leg: afresh, its alert memory kept. */
+const resetPairs = (pairs: Readonly<Record<string, ScopeState>>): Record<string, ScopeState> => {
+  const out: Record<string, ScopeState> = {};
+  for (const [k, st] of Object.entries(pairs))
+    out[k] = { ...initialScopeState, lastAlert: st.lastAlert, sequence: st.sequence };
+  return out;
+};
+
+/** The strictest level the asset pairs of a record call for (0 when it is a leg of none). */
+function pairsLevel(r: ScopeRecord): Level {
+  let l: Level = 0;
+  if (r.pairs) for (const k in r.pairs) if (r.pairs[k]!.level > l) l = r.pairs[k]!.level;
+  return l;
+}
 
 const fresh = (scope: Scope): ScopeRecord => ({
   scope,
@@ -165,7 +197,10 @@ const fresh = (scope: Scope): ScopeRecord => ({
 
 /**
  * The circuit breaker across scopes: one record per scope, combined as
- * `pin ?? max(score-driven level, escalated level)`. Each input changes one scope, then the
+ * `pin ?? max(score-driven level, levels of the asset pairs it is a leg of, escalated level,
+ * de-risking)`. An asset pair's frame drives each of its legs through the leg's own breaker of
+ * that pair, so a leg restricted by its own frames and by a pair holds the stricter level and
+ * resumes only once both calmed. Each input changes one scope (a pair's: its legs), then the
  * parents its restriction counts for (venue-symbol → venue and symbol → global), then any
  * escalation whose timers ran out. A command is issued whenever a scope's combined level differs
  * from the one last commanded, so a level is never commanded twice in a row (de-duplication), and
@@ -256,24 +291,52 @@ export class PolicyBook {
   }
 
   private onSignal(s: Extract<PolicyInput, { kind: 'signal' }>, out: Intent[]): Severity | null {
+    if (!s.legs) return this.signalScope(s.scope, undefined, s, out);
+    // Both legs see every frame of the pair, so their breakers of it (and alert memories) agree.
+    let alert: Severity | null = null;
+    for (const leg of s.legs) {
+      const a = this.signalScope(leg, s.scope.key, s, out);
+      if (a !== null && (alert === null || SEVERITY_RANK[a] > SEVERITY_RANK[alert])) alert = a;
+    }
+    return alert;
+  }
+
+  /**
+   * One scope's step on a scored frame: its own (`pair` undefined) or, for a leg, an asset pair's,
+   * which moves the leg's breaker of that pair instead of its own.
+   */
+  private signalScope(
+    scope: Scope,
+    pair: string | undefined,
+    s: Extract<PolicyInput, { kind: 'signal' }>,
+    out: Intent[],
+  ): Severity | null {
     const p = this.params;
-    const r = this.records.get(s.scope.key) ?? fresh(s.scope);
-    const tr = transition(r.auto, s, p);
+    const r = this.records.get(scope.key) ?? fresh(scope);
+    const prev = pair === undefined ? r.auto : (r.pairs?.[pair] ?? initialScopeState);
+    const tr = transition(prev, s, p);
     let auto = tr.state;
     const prevDerisk = r.derisk ?? initialDerisk;
-    let derisk = deriskTransition(prevDerisk, s.supportBreak, s.eventTime, p);
+    // The support-break estimate is a venue-symbol frame's; a pair's frame leaves de-risking as it is.
+    let derisk =
+      pair === undefined ? deriskTransition(prevDerisk, s.supportBreak, s.eventTime, p) : prevDerisk;
+    /** The record with the breaker this frame moved set to `state`. */
+    const withBreaker = (rec: ScopeRecord, state: ScopeState): ScopeRecord =>
+      pair === undefined ? { ...rec, auto: state } : { ...rec, pairs: { ...rec.pairs, [pair]: state } };
     // Hot path, nearly every frame: nothing but the breaker's memory changes.
     if (
-      auto.level === r.auto.level &&
+      auto.level === prev.level &&
       derisk.stage === prevDerisk.stage &&
       r.graceUntil === null &&
       r.pin === null &&
       !p.freezeRules?.length
     ) {
       if (this.records.get(r.scope.key) === r) {
-        (r as { auto: ScopeState }).auto = auto;
+        // A pair's breakers get a new object: a checkpoint may still hold the old one.
+        if (pair === undefined) (r as { auto: ScopeState }).auto = auto;
+        else (r as { pairs?: ScopeRecord['pairs'] }).pairs = { ...r.pairs, [pair]: auto };
         if (derisk !== prevDerisk) (r as { derisk?: DeriskState }).derisk = derisk;
-      } else this.put(derisk !== prevDerisk ? { ...r, auto, derisk } : { ...r, auto });
+      } else this.put(derisk !== prevDerisk ? { ...withBreaker(r, auto), derisk } : withBreaker(r, auto));
       return tr.alert;
     }
     // Every rise of the de-risking is announced (its command's reason must reach the alert feed),
@@ -293,13 +356,15 @@ export class PolicyBook {
     }
     const inGrace = r.graceUntil !== null && s.eventTime < r.graceUntil;
     // During the grace after a manual resume the breaker watches and alerts but does not act.
-    if (inGrace && auto.level > r.auto.level) auto = { ...auto, level: r.auto.level, since: r.auto.since };
+    if (inGrace && auto.level > prev.level) auto = { ...auto, level: prev.level, since: prev.since };
     if (inGrace && derisk.stage > prevDerisk.stage)
       derisk =
         derisk.alerted === prevDerisk.alerted ? prevDerisk : { ...prevDerisk, alerted: derisk.alerted };
-    let next: ScopeRecord = derisk !== prevDerisk ? { ...r, auto, derisk } : { ...r, auto };
+    let next: ScopeRecord =
+      derisk !== prevDerisk ? { ...withBreaker(r, auto), derisk } : withBreaker(r, auto);
     if (!inGrace && r.graceUntil !== null) next = { ...next, graceUntil: null };
     const frozen =
+      pair === undefined &&
       s.scope.level === 'address' &&
       s.score >= p.haltAt &&
       (p.freezeRules ?? []).includes(s.detector) &&
@@ -324,7 +389,7 @@ export class PolicyBook {
       if (to > from || (to === 2 && from === 2)) {
         const cut = this.cut(next);
         const scoreCalls =
-          auto.level > r.auto.level && auto.level === to && (to !== 2 || p.reduceFraction >= cut);
+          auto.level > prev.level && auto.level === to && (to !== 2 || p.reduceFraction >= cut);
         const stage = derisk.stage;
         if (!scoreCalls && stage > prevDerisk.stage && stage > 0 && s.supportBreak && to === 2)
           return {
@@ -342,6 +407,7 @@ export class PolicyBook {
           score: s.score,
           threshold: thresholdOf(to, p),
           aboveForMs: above == null ? 0 : s.eventTime - above,
+          ...(pair === undefined ? {} : { pair }),
         };
       }
       const derisked = prevDerisk.stage > 0 || derisk.stage > 0;
@@ -350,6 +416,7 @@ export class PolicyBook {
         threshold: p.exitBelow,
         calmForMs: auto.calmSince === null ? 0 : s.eventTime - auto.calmSince,
         heldForMs: s.eventTime - r.commandedSince,
+        ...(pair === undefined ? {} : { pair }),
         ...(derisked
           ? {
               support: {
@@ -373,6 +440,7 @@ export class PolicyBook {
       next = {
         ...next,
         auto: { ...initialScopeState, lastAlert: r.auto.lastAlert, sequence: r.auto.sequence },
+        ...(r.pairs ? { pairs: resetPairs(r.pairs) } : {}),
         ...(r.derisk ? { derisk: initialDerisk } : {}),
         escalated: null,
         graceUntil: o.time + this.params.manualResumeGraceMs,
@@ -409,7 +477,7 @@ export class PolicyBook {
   /** The combined level of a record. */
   private effective(r: ScopeRecord): Level {
     if (r.pin) return r.pin.level;
-    return Math.max(r.auto.level, r.escalated?.level ?? 0, r.derisk?.stage ? 2 : 0) as Level;
+    return Math.max(r.auto.level, pairsLevel(r), r.escalated?.level ?? 0, r.derisk?.stage ? 2 : 0) as Level;
   }
 
   /**
@@ -420,7 +488,8 @@ export class PolicyBook {
   private cut(r: ScopeRecord): number {
     const p = this.params;
     if (r.pin) return p.reduceFraction;
-    const scored = r.auto.level === 2 || r.escalated?.level === 2 ? p.reduceFraction : 0;
+    const scored =
+      r.auto.level === 2 || r.escalated?.level === 2 || pairsLevel(r) === 2 ? p.reduceFraction : 0;
     const stage = r.derisk?.stage ?? 0;
     return stage > 0 ? Math.max(scored, deriskFraction(stage, p.supportBreak)) : scored;
   }
@@ -510,7 +579,15 @@ export class PolicyBook {
   private *restrictedChildren(): Iterable<Restricted> {
     for (const key of this.restricted) {
       const r = this.records.get(key)!;
-      yield { scope: r.scope, level: r.commanded };
+      if (!r.pairs || r.pin) {
+        yield { scope: r.scope, level: r.commanded };
+        continue;
+      }
+      // A leg of asset pairs: escalation counts one pair restricting both of its legs once.
+      const pairs: Record<string, Level> = {};
+      for (const k in r.pairs) if (r.pairs[k]!.level > 0) pairs[k] = r.pairs[k]!.level;
+      const own = Math.max(r.auto.level, r.escalated?.level ?? 0, r.derisk?.stage ? 2 : 0) as Level;
+      yield { scope: r.scope, level: r.commanded, own, pairs };
     }
   }
 

@@ -65,7 +65,10 @@ function verb(action: Action, scope: Scope, cause: Cause): string {
  */
 export function rationale(intent: Intent, topFeatures: readonly Contribution[] = []): string {
   const { action, scope, cause, from, to } = intent;
-  const what = `${verb(action, scope, cause)} ${scopeName(scope)}`;
+  // A leg restricted by an asset pair's frame names the pair.
+  const via =
+    (cause.kind === 'score' || cause.kind === 'calm') && cause.pair ? `, a leg of ${cause.pair}` : '';
+  const what = `${verb(action, scope, cause)} ${scopeName(scope)}${via}`;
   const down = to > 0 && to < from ? ` (down from ${LEVELS[from]})` : '';
   const top = topFeatures.length ? `; top features: ${topFeaturesText(topFeatures)}` : '';
   switch (cause.kind) {
@@ -75,7 +78,7 @@ export function rationale(intent: Intent, topFeatures: readonly Contribution[] =
       }${top}`;
     case 'calm': {
       const held = `after ${LEVELS[from]} (held ${secs(cause.heldForMs)})`;
-      const scores = `scores below ${cause.threshold} for ${secs(cause.calmForMs)}`;
+      const scores = `${cause.pair ? "the pair's " : ''}scores below ${cause.threshold} for ${secs(cause.calmForMs)}`;
       const sup = cause.support;
       if (!sup) return `${what}${down}: ${scores} ${held}`;
       const supCalm = `support-break probability below ${sup.exitBelow} for ${secs(sup.calmForMs)}`;

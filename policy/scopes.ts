@@ -26,7 +26,26 @@ export const venueSymbolScope = (venue: string, symbol: string): Scope => ({
   symbol,
 });
 
-/** The command scope a key's decisions apply to. */
+/**
+ * The venue-symbol scopes an asset pair's decisions restrict: its two legs (a cross-venue pair: the
+ * asset on each venue; a cross-asset pair: each asset on the venue). Empty for other subjects, and
+ * for a pair without legs (a record older than the field), which can restrict nothing.
+ */
+export function legScopesOf(subject: Subject): readonly Scope[] {
+  if (subject.keyKind !== 'asset-pair' || !subject.legs) return [];
+  return subject.legs.map((l) => venueSymbolScope(l.venue, l.symbol));
+}
+
+/** "SOLUSDT on venue-c against SOLUSDT on venue-a": a subject in words (a pair by its legs). */
+export function subjectName(subject: Subject): string {
+  if (subject.keyKind === 'asset-pair')
+    return subject.legs
+      ? `pair ${subject.legs.map((l) => `${l.symbol} on ${l.venue}`).join(' against ')}`
+      : subject.key;
+  return scopeName(scopeOf(subject));
+}
+
+/** The command scope a key's decisions apply to (an asset pair's: its legs, `legScopesOf`). */
 export function scopeOf(subject: Subject): Scope {
   switch (subject.keyKind) {
     case 'venue-symbol':

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpochMs, NonEmpty, SchemaVersion } from './common.ts';
+import { PairLeg } from './feature.ts';
 import { Contribution, SupportBreak } from './score.ts';
 
 /** Graded circuit-breaker actions, mildest first; HEARTBEAT keeps the engine's dead-man switch quiet. */
@@ -75,6 +76,11 @@ export const Evidence = z.object({
    * For SUPPORT_AT_RISK and SUPPORT_BROKEN, `score` is that probability and `threshold` its threshold.
    */
   supportBreak: SupportBreak.optional(),
+  /**
+   * When an asset pair's frame drove the command (a cross-venue dislocation, a correlation break):
+   * the pair's key and its two legs; the command's scope is one of the legs.
+   */
+  pair: z.object({ key: NonEmpty, legs: z.tuple([PairLeg, PairLeg]) }).optional(),
   /** For an escalation: the restricted child scopes that caused it. */
   children: z
     .array(z.object({ scopeKey: NonEmpty, action: RestrictiveAction }))

@@ -5,6 +5,10 @@ import { EpochMs, NonEmpty, SchemaVersion } from './common.ts';
 export const KeyKind = z.enum(['venue-symbol', 'symbol', 'address', 'asset-pair', 'asset', 'chain']);
 export type KeyKind = z.infer<typeof KeyKind>;
 
+/** One venue-symbol of an asset pair: what a command driven by the pair restricts (docs/policy.md). */
+export const PairLeg = z.object({ venue: NonEmpty, symbol: NonEmpty });
+export type PairLeg = z.infer<typeof PairLeg>;
+
 /** The scope fields an alert or command names, derived from the key. */
 export const Subject = z.object({
   key: NonEmpty,
@@ -13,6 +17,11 @@ export const Subject = z.object({
   symbol: NonEmpty.optional(),
   address: NonEmpty.optional(),
   asset: NonEmpty.optional(),
+  /**
+   * An `asset-pair` key's two legs, leg A first (the key's order). Optional: pair records written
+   * before legs were carried have none, and a pair without legs restricts nothing.
+   */
+  legs: z.tuple([PairLeg, PairLeg]).optional(),
 });
 export type Subject = z.infer<typeof Subject>;
 

@@ -42,7 +42,12 @@ export interface ScenarioOutcome {
 }
 
 const keyOfAlert = (a: Alert): string => a.key;
-const keyOfCommand = (c: Command): string => c.scope.key;
+/**
+ * A command is on a scenario's key when its scope is, or when the asset pair whose frame drove it
+ * is (a pair restricts its legs: the scope is a leg, evidence.pair names the pair).
+ */
+const commandOn = (keys: ReadonlySet<string>, c: Command): boolean =>
+  keys.has(c.scope.key) || (c.evidence?.pair !== undefined && keys.has(c.evidence.pair.key));
 const isHeartbeat = (c: Command): boolean => c.action === 'HEARTBEAT' || c.scope.key.startsWith('heartbeat:');
 
 /** Scores one scenario's run against its ground truth. */
@@ -54,9 +59,7 @@ export function scoreScenario(
   const keys = new Set(truth.keys);
   const inWindow = (t: number) => t >= truth.start && t <= truth.end;
   const hitAlerts = alerts.filter((a) => keys.has(keyOfAlert(a)) && inWindow(a.eventTime));
-  const hitCommands = commands.filter(
-    (c) => !isHeartbeat(c) && keys.has(keyOfCommand(c)) && inWindow(c.eventTime),
-  );
+  const hitCommands = commands.filter((c) => !isHeartbeat(c) && commandOn(keys, c) && inWindow(c.eventTime));
   const candidates: Detection[] = [
     ...hitAlerts.map((a) => ({
       kind: 'alert' as const,
@@ -94,7 +97,7 @@ export function scoreScenario(
     alerts: hitAlerts.length,
     offTargetAlerts: alerts.filter((a) => !keys.has(keyOfAlert(a)) && inWindow(a.eventTime)).length,
     offTargetHalts: commands.filter(
-      (c) => c.action === 'HALT' && !keys.has(keyOfCommand(c)) && inWindow(c.eventTime),
+      (c) => c.action === 'HALT' && !commandOn(keys, c) && inWindow(c.eventTime),
     ).length,
   };
 }

@@ -1,3 +1,4 @@
+import type { PairLeg } from '../../schemas/feature.ts';
 import type { FeatureState } from '../feature.ts';
 import type { CrossFeature, CrossInput, PairKind } from './crossFeature.ts';
 import { PairTracker, type Pair, type PairTrackerOptions } from './pairTracker.ts';
@@ -9,6 +10,8 @@ export interface CrossFrame {
   /** Leg ids, `venue:symbol`. */
   readonly a: string;
   readonly b: string;
+  /** The legs' venue and symbol, A then B: what a command driven by the pair restricts. */
+  readonly legs: readonly [PairLeg, PairLeg];
   readonly eventTime: number;
   /** Prices of the legs in the sample. */
   readonly pa: number;
@@ -21,6 +24,7 @@ interface PairState {
   readonly features: readonly CrossFeature[];
   readonly names: readonly string[];
   readonly states: FeatureState<CrossInput>[];
+  readonly legs: readonly [PairLeg, PairLeg];
 }
 
 const NONE: readonly CrossFrame[] = Object.freeze([]);
@@ -39,7 +43,15 @@ export class CrossAssetStage {
     let ps = this.pairs.get(pair.key);
     if (!ps) {
       const c = this.byKind[pair.kind];
-      ps = { features: c.features, names: c.names, states: c.features.map((f) => f.create()) };
+      ps = {
+        features: c.features,
+        names: c.names,
+        states: c.features.map((f) => f.create()),
+        legs: [
+          { venue: pair.a.venue, symbol: pair.a.symbol },
+          { venue: pair.b.venue, symbol: pair.b.symbol },
+        ],
+      };
       this.pairs.set(pair.key, ps);
     }
     const values = new Float64Array(ps.states.length);
@@ -54,6 +66,7 @@ export class CrossAssetStage {
       kind: pair.kind,
       a: pair.a.id,
       b: pair.b.id,
+      legs: ps.legs,
       eventTime: x.eventTime,
       pa: x.a,
       pb: x.b,
