@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreEpisode, summarise } from '../../../evaluation/pumps/metrics.ts';
+import { scoreEpisode, scoreSupportBreak, summarise } from '../../../evaluation/pumps/metrics.ts';
 import { evaluatePumps } from '../../../evaluation/pumps/evaluatePumps.ts';
 import { shared } from '../../support/shared.ts';
 
@@ -47,6 +47,31 @@ describe('pumps - metrics', () => {
     expect(r.falseAlerts).toBe(152);
     expect(r.falseAlarmEpisodes).toBe(2);
     expect(summarise([r]).falseAlarmEpisodesPerDay).toBeCloseTo(2 / r.days, 12);
+  });
+});
+
+describe('pumps - support-break commands', () => {
+  it('sorts SUPPORT_AT_RISK, SUPPORT_BROKEN and resumes into the ordinary market and the pump (start to 30 min after), the quiet lead-in in neither', () => {
+    const start = 1_000_000_000;
+    const min = 60_000;
+    const c = (t: number, action: string, code: string) => ({ time: start + t, action, code });
+    const r = scoreSupportBreak(start, [
+      c(-60 * min, 'REDUCE_ONLY', 'SUPPORT_AT_RISK'),
+      c(-59 * min, 'REDUCE_ONLY', 'SUPPORT_BROKEN'),
+      c(-40 * min, 'RESUME', 'CALM'),
+      c(-5 * min, 'REDUCE_ONLY', 'SUPPORT_AT_RISK'),
+      c(-4 * min, 'RESUME', 'CALM'),
+      c(90_000, 'REDUCE_ONLY', 'SUPPORT_AT_RISK'),
+      c(200_000, 'REDUCE_ONLY', 'SUPPORT_BROKEN'),
+      c(31 * min, 'RESUME', 'CALM'),
+      c(32 * min, 'HALT', 'SCORE_THRESHOLD'),
+    ]);
+    expect(r).toEqual({
+      outside: { atRisk: 1, broken: 1, resumes: 2 },
+      pump: { atRisk: 1, broken: 1, resumes: 0 },
+      firstAtRiskMs: 90_000,
+      firstBrokenMs: 200_000,
+    });
   });
 });
 
