@@ -36,7 +36,10 @@ export interface ScenarioOutcome {
   /** Commands on the scenario's keys in its window, in order. */
   readonly commands: readonly IssuedCommand[];
   readonly alerts: number;
-  /** Alerts and halts on other keys during the window (collateral or false). */
+  /**
+   * Alerts and halts on other keys during the window (collateral or false); a halt escalated from
+   * the scenario's own restrictions is not counted.
+   */
   readonly offTargetAlerts: number;
   readonly offTargetHalts: number;
 }
@@ -60,6 +63,12 @@ export function scoreScenario(
   const inWindow = (t: number) => t >= truth.start && t <= truth.end;
   const hitAlerts = alerts.filter((a) => keys.has(keyOfAlert(a)) && inWindow(a.eventTime));
   const hitCommands = commands.filter((c) => !isHeartbeat(c) && commandOn(keys, c) && inWindow(c.eventTime));
+  // An escalation of the scenario's own restrictions (two legs of its pairs halt their symbol) is
+  // part of the response to it, not a halt elsewhere.
+  const restricted = new Set(hitCommands.filter((c) => c.action !== 'RESUME').map((c) => c.scope.key));
+  const escalatedFrom = (c: Command): boolean =>
+    (c.evidence?.children?.length ?? 0) > 0 &&
+    c.evidence!.children!.every((ch) => keys.has(ch.scopeKey) || restricted.has(ch.scopeKey));
   const candidates: Detection[] = [
     ...hitAlerts.map((a) => ({
       kind: 'alert' as const,
@@ -97,7 +106,7 @@ export function scoreScenario(
     alerts: hitAlerts.length,
     offTargetAlerts: alerts.filter((a) => !keys.has(keyOfAlert(a)) && inWindow(a.eventTime)).length,
     offTargetHalts: commands.filter(
-      (c) => c.action === 'HALT' && !commandOn(keys, c) && inWindow(c.eventTime),
+      (c) => c.action === 'HALT' && !commandOn(keys, c) && !escalatedFrom(c) && inWindow(c.eventTime),
     ).length,
   };
 }
