@@ -382,52 +382,59 @@ export class PolicyBook {
         }),
       };
     this.put(next);
-    this.settle(next, s.eventTime, out, (from, to) => {
-      if (frozen)
-        return { kind: 'freeze', category: `rule:${s.detector}`, source: s.detector, eventId: s.eventId };
-      // Up a level, or (at REDUCE_ONLY) a deeper cut: whichever source rose to what is commanded.
-      if (to > from || (to === 2 && from === 2)) {
-        const cut = this.cut(next);
-        const scoreCalls =
-          auto.level > prev.level && auto.level === to && (to !== 2 || p.reduceFraction >= cut);
-        const stage = derisk.stage;
-        if (!scoreCalls && stage > prevDerisk.stage && stage > 0 && s.supportBreak && to === 2)
+    this.settle(
+      next,
+      s.eventTime,
+      out,
+      (from, to) => {
+        if (frozen)
+          return { kind: 'freeze', category: `rule:${s.detector}`, source: s.detector, eventId: s.eventId };
+        // Up a level, or (at REDUCE_ONLY) a deeper cut: whichever source rose to what is commanded.
+        if (to > from || (to === 2 && from === 2)) {
+          const cut = this.cut(next);
+          const scoreCalls =
+            auto.level > prev.level && auto.level === to && (to !== 2 || p.reduceFraction >= cut);
+          const stage = derisk.stage;
+          if (!scoreCalls && stage > prevDerisk.stage && stage > 0 && s.supportBreak && to === 2)
+            return {
+              kind: 'support-break',
+              stage: stage as 1 | 2,
+              estimate: s.supportBreak,
+              threshold: p.supportBreak.probabilityAt,
+              fraction: cut,
+              previousFraction: from === 2 ? (r.commandedMagnitude ?? p.reduceFraction) : 0,
+            };
+          const above = auto.aboveSince?.[to - 1];
           return {
-            kind: 'support-break',
-            stage: stage as 1 | 2,
-            estimate: s.supportBreak,
-            threshold: p.supportBreak.probabilityAt,
-            fraction: cut,
-            previousFraction: from === 2 ? (r.commandedMagnitude ?? p.reduceFraction) : 0,
+            kind: 'score',
+            detector: s.detector,
+            score: s.score,
+            threshold: thresholdOf(to, p),
+            aboveForMs: above == null ? 0 : s.eventTime - above,
+            ...(pair === undefined ? {} : { pair }),
           };
-        const above = auto.aboveSince?.[to - 1];
+        }
+        const derisked = prevDerisk.stage > 0 || derisk.stage > 0;
         return {
-          kind: 'score',
-          detector: s.detector,
-          score: s.score,
-          threshold: thresholdOf(to, p),
-          aboveForMs: above == null ? 0 : s.eventTime - above,
+          kind: 'calm',
+          threshold: p.exitBelow,
+          calmForMs: auto.calmSince === null ? 0 : s.eventTime - auto.calmSince,
+          heldForMs: s.eventTime - r.commandedSince,
           ...(pair === undefined ? {} : { pair }),
+          ...(derisked
+            ? {
+                support: {
+                  stage: derisk.stage,
+                  exitBelow: p.supportBreak.exitBelow,
+                  calmForMs: derisk.calmSince === null ? 0 : s.eventTime - derisk.calmSince,
+                },
+              }
+            : {}),
         };
-      }
-      const derisked = prevDerisk.stage > 0 || derisk.stage > 0;
-      return {
-        kind: 'calm',
-        threshold: p.exitBelow,
-        calmForMs: auto.calmSince === null ? 0 : s.eventTime - auto.calmSince,
-        heldForMs: s.eventTime - r.commandedSince,
-        ...(pair === undefined ? {} : { pair }),
-        ...(derisked
-          ? {
-              support: {
-                stage: derisk.stage,
-                exitBelow: p.supportBreak.exitBelow,
-                calmForMs: derisk.calmSince === null ? 0 : s.eventTime - derisk.calmSince,
-              },
-            }
-          : {}),
-      };
-    });
+      },
+      false,
+      next.pairs !== undefined && (auto.level !== prev.level || derisk.stage !== prevDerisk.stage),
+    );
     return tr.alert;
   }
 
@@ -456,6 +463,7 @@ export class PolicyBook {
       out,
       () => ({ kind: 'manual', user: o.user, why: o.why, requestId: o.requestId }),
       true,
+      r.pairs !== undefined,
     );
   }
 
@@ -494,13 +502,18 @@ export class PolicyBook {
     return stage > 0 ? Math.max(scored, deriskFraction(stage, p.supportBreak)) : scored;
   }
 
-  /** Issues a command when the record's combined level changed, then lets its parents react. */
+  /**
+   * Issues a command when the record's combined level changed, then lets its parents react; they
+   * react also when a leg's sources moved under an unchanged level (`sourcesMoved`), which changes
+   * how many independent restrictions escalation counts.
+   */
   private settle(
     r: ScopeRecord,
     now: number,
     out: Intent[],
     cause: (from: Level, to: Level) => Cause,
     always = false,
+    sourcesMoved = false,
   ): void {
     const to = this.effective(r);
     const from = r.commanded;
@@ -509,7 +522,10 @@ export class PolicyBook {
     const before = from === 2 ? (r.commandedMagnitude ?? this.params.reduceFraction) : 0;
     const cut = to === 2 ? this.cut(r) : 0;
     const deeper = to === 2 && from === 2 && cut > before + 1e-12;
-    if (to === from && !always && !deeper) return;
+    if (to === from && !always && !deeper) {
+      if (sourcesMoved) this.evaluateParents(r.scope, now, out);
+      return;
+    }
     const magnitude = to === 2 && from === 2 && !r.pin ? Math.max(cut, before) : cut;
     const next: ScopeRecord = {
       ...r,
@@ -529,11 +545,14 @@ export class PolicyBook {
       cause: cause(from, to),
       ...(to === 2 ? { magnitude } : {}),
     });
-    if (to !== from)
-      for (const level of this.parentLevels.get(r.scope.level) ?? []) {
-        const parent = parentScope(r.scope, level);
-        if (parent) this.evaluateParent(parent, now, out);
-      }
+    if (to !== from || sourcesMoved) this.evaluateParents(r.scope, now, out);
+  }
+
+  private evaluateParents(scope: Scope, now: number, out: Intent[]): void {
+    for (const level of this.parentLevels.get(scope.level) ?? []) {
+      const parent = parentScope(scope, level);
+      if (parent) this.evaluateParent(parent, now, out);
+    }
   }
 
   private evaluateParent(parent: Scope, now: number, out: Intent[]): void {

@@ -131,9 +131,10 @@ describe('policy book - asset pairs restrict their legs', () => {
     expect(out).toEqual([
       `1000 HALT vs:vc:SOLUSDT #1 score ${SOL_CA.key}`,
       `1000 HALT vs:va:SOLUSDT #1 score ${SOL_CA.key}`,
-      // vc is halted already by the first pair: the second one commands only vb.
-      `1000 HALT vs:vb:SOLUSDT #1 score ${SOL_CB.key}`,
+      // vc is halted already by the first pair; the second one halting it too makes two
+      // independent halts of SOLUSDT (vc by one pair, va by the other), then vb is halted.
       '1000 HALT sym:SOLUSDT #1 escalation',
+      `1000 HALT vs:vb:SOLUSDT #1 score ${SOL_CB.key}`,
     ]);
     expect(VC.key).toBe('vs:vc:SOLUSDT');
   });

@@ -21,6 +21,13 @@ const LEAVES = [
   venueSymbolScope('vb', 'ETH'),
 ];
 const OVERRIDABLE = [...LEAVES, venueScope('va'), venueScope('vb'), globalScope];
+/** Asset pairs over the leaves (indices): cross-venue BTC and ETH, cross-asset BTC/ETH on each venue. */
+const PAIRS = [
+  [0, 3],
+  [1, 4],
+  [0, 1],
+  [3, 4],
+].map(([a, b]) => ({ key: `pair:${LEAVES[a!]!.key}|${LEAVES[b!]!.key}`, legs: [LEAVES[a!]!, LEAVES[b!]!] }));
 /** Calm more often than not, so that scopes resume and escalations are released as well as entered. */
 const scoreArb = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(0.1, 0.5) },
@@ -29,6 +36,7 @@ const scoreArb = fc.oneof(
 
 type Step = { dt: number } & (
   | { kind: 'signal'; leaf: number; score: number }
+  | { kind: 'pair'; pair: number; score: number }
   | { kind: 'override'; scope: number; action: 'HALT' | 'THROTTLE' | 'RESUME' }
 );
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -38,6 +46,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       dt: fc.integer({ min: 0, max: 2_500 }),
       kind: fc.constant('signal' as const),
       leaf: fc.integer({ min: 0, max: LEAVES.length - 1 }),
+      score: scoreArb,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      dt: fc.integer({ min: 0, max: 2_500 }),
+      kind: fc.constant('pair' as const),
+      pair: fc.integer({ min: 0, max: PAIRS.length - 1 }),
       score: scoreArb,
     }),
   },
@@ -66,6 +83,18 @@ function inputsOf(steps: readonly Step[]): PolicyInput[] {
         score: s.score,
         detector: 'd',
       };
+    if (s.kind === 'pair') {
+      const pair = PAIRS[s.pair]!;
+      return {
+        kind: 'signal',
+        scope: { level: 'symbol', key: pair.key },
+        legs: pair.legs,
+        eventTime: t,
+        eventId: `e${i}`,
+        score: s.score,
+        detector: 'pair-d',
+      };
+    }
     return {
       kind: 'override',
       override: {
@@ -182,7 +211,7 @@ describe('policy book - properties of the state machine', () => {
     );
   });
 
-  it('escalation: two halted symbols on a venue halt the venue, two halted venues halt everything; a parent is released only when its children are and its timer ran out', () => {
+  it('escalation: two halted symbols on a venue halt the venue, two halted venues halt everything (a pair halting two legs counts once); a parent is released only when its children are and its timer ran out', () => {
     fc.assert(
       fc.property(runArb, (steps) => {
         const book = new PolicyBook(p);
@@ -196,7 +225,18 @@ describe('policy book - properties of the state machine', () => {
               parent.level === 'global'
                 ? [venueScope('va'), venueScope('vb')]
                 : LEAVES.filter((l) => l.venue === parent.venue);
-            const halted = children.filter((c) => level(c.key) === 3).length;
+            const haltedChildren = children.filter((c) => level(c.key) === 3);
+            // Independent halts: a child halted by its own sources counts as itself, one halted only
+            // by pairs as those pairs.
+            const sources = new Set<string>();
+            for (const c of haltedChildren) {
+              const cr = book.get(c.key)!;
+              const pairs = Object.entries(cr.pairs ?? {}).filter(([, st]) => st.level === 3);
+              if (cr.pin || Math.max(cr.auto.level, cr.escalated?.level ?? 0) === 3 || pairs.length === 0)
+                sources.add(c.key);
+              else for (const [k] of pairs) sources.add(k);
+            }
+            const halted = Math.min(haltedChildren.length, sources.size);
             const grace = r?.graceUntil != null && now < r.graceUntil;
             if (halted >= 2 && !r?.pin && !grace) expect(level(parent.key)).toBe(3);
             if (r && !r.pin && r.escalated && halted < 2)
