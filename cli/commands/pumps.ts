@@ -12,7 +12,8 @@ const help = `Usage: flowguard pumps [--trades DIR] [--json] [--lstm [--lstm-par
 
 Replays every real pump-and-dump episode (../shared/pumps/trades: Binance trades from two days
 before to two days after an announced pump) through the full pipeline and reports:
-  event-level recall   an alert on the coin within ${PUMP_RULES.detectWithinMs / 1000} s after the announced start
+  event-level recall   an alert on the coin within ${PUMP_RULES.detectWithinMs / 1000} s of the announced start (before or
+                       after it; "after start" counts only alerts from the start on)
   detection delay      first such alert minus the start
   false alerts per day alerts outside ${PUMP_RULES.quietBeforeMs / 60_000} min before to ${PUMP_RULES.quietAfterMs / 60_000} min after the start
   false-alarm episodes those alerts grouped: a new episode after ${PUMP_RULES.falseEpisodeGapMs / 60_000} min without one
@@ -65,7 +66,7 @@ export const pumpsCommand: Command = {
             console.log(
               b
                 ? `${e.coin.padEnd(5)} ${e.startIso}  outside: ${b.outside.atRisk} at risk, ${b.outside.broken} broken, ${b.outside.resumes} resumes in ${e.days.toFixed(1)} d; pump: ${b.pump.atRisk} at risk (first ${sec(b.firstAtRiskMs)}), ${b.pump.broken} broken (first ${sec(b.firstBrokenMs)})`
-                : `${e.coin.padEnd(5)} ${e.startIso}  ${e.detected ? `detected +${(e.delayMs! / 1000).toFixed(1)} s` : 'missed        '}  false alerts ${e.falseAlerts} (${e.falseAlarmEpisodes} episodes) in ${e.days.toFixed(1)} d`,
+                : `${e.coin.padEnd(5)} ${e.startIso}  ${e.detected ? `detected ${e.delayMs! >= 0 ? '+' : ''}${(e.delayMs! / 1000).toFixed(1)} s` : 'missed        '}  false alerts ${e.falseAlerts} (${e.falseAlarmEpisodes} episodes) in ${e.days.toFixed(1)} d`,
             );
           },
     });
@@ -84,7 +85,7 @@ export const pumpsCommand: Command = {
       return 0;
     }
     console.log(
-      `\nrecall ${(s.recall * 100).toFixed(1)} % of ${s.episodes}; median delay ${s.medianDelayMs === null ? 'n/a' : `${(s.medianDelayMs / 1000).toFixed(1)} s`}; ` +
+      `\nrecall ${(s.recall * 100).toFixed(1)} % of ${s.episodes} (after start ${(s.recallAfterStart * 100).toFixed(1)} %); median delay ${s.medianDelayMs === null ? 'n/a' : `${(s.medianDelayMs / 1000).toFixed(1)} s`}; ` +
         `${s.falseAlertsPerDay.toFixed(2)} false alerts/day (${s.falseAlarmEpisodesPerDay.toFixed(2)} false-alarm episodes/day)`,
     );
     console.log(

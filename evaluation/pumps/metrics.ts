@@ -2,7 +2,12 @@ import { REASON_CODES } from '../../schemas/command.ts';
 
 /** How the pump evaluation counts, in one place so the report states exactly what was measured. */
 export const PUMP_RULES = {
-  /** An alert on the coin within this long after the announced start detects the pump. */
+  /**
+   * An alert on the coin within this long of the announced start, before or after it, detects the
+   * pump (the issue's "within 60 s of the announced start"). The start is announced to the minute,
+   * and the groups' own buying can begin seconds ahead of it; `recallAfterStart` counts only alerts
+   * from the start on, for comparison.
+   */
   detectWithinMs: 60_000,
   /** Alerts from this long before the start to `quietAfterMs` after it are neither hits nor false alerts. */
   quietBeforeMs: 10 * 60_000,
@@ -23,6 +28,9 @@ export interface EpisodeResult {
   startIso: string;
   trades: number;
   detected: boolean;
+  /** Detected by an alert at or after the announced start (within `detectWithinMs`). */
+  detectedAfterStart: boolean;
+  /** First alert within `detectWithinMs` of the start, ms after it (negative: before the announced minute). */
   delayMs: number | null;
   alertsInWindow: number;
   falseAlerts: number;
@@ -45,7 +53,7 @@ export function scoreEpisode(
   trades: number,
 ): EpisodeResult {
   const r = PUMP_RULES;
-  const hits = alertTimes.filter((t) => t >= startMs && t <= startMs + r.detectWithinMs);
+  const hits = alertTimes.filter((t) => Math.abs(t - startMs) <= r.detectWithinMs);
   const falseTimes = alertTimes
     .filter((t) => t < startMs - r.quietBeforeMs || t > startMs + r.quietAfterMs)
     .sort((a, b) => a - b);
@@ -78,6 +86,7 @@ export function scoreEpisode(
     startIso: new Date(startMs).toISOString(),
     trades,
     detected: hits.length > 0,
+    detectedAfterStart: hits.some((t) => t >= startMs),
     delayMs: hits.length > 0 ? Math.min(...hits) - startMs : null,
     alertsInWindow: hits.length,
     falseAlerts,
@@ -111,6 +120,7 @@ export function summarise(results: readonly EpisodeResult[]) {
   return {
     episodes: results.length,
     recall: detected.length / Math.max(1, results.length),
+    recallAfterStart: results.filter((r) => r.detectedAfterStart).length / Math.max(1, results.length),
     medianDelayMs: delays.length ? delays[Math.floor((delays.length - 1) / 2)]! : null,
     maxDelayMs: delays.length ? delays.at(-1)! : null,
     falseAlertsPerDay: sum.days > 0 ? sum.falseAlerts / sum.days : 0,

@@ -4,7 +4,7 @@ import { evaluatePumps } from '../../../evaluation/pumps/evaluatePumps.ts';
 import { shared } from '../../support/shared.ts';
 
 describe('pumps - metrics', () => {
-  it('counts a hit inside the minute after the start, false alerts outside the quiet window, and 25 s chunks', () => {
+  it('counts a hit within a minute of the start, false alerts outside the quiet window, and 25 s chunks', () => {
     const start = 1_000_000_000;
     const day = 86_400_000;
     const r = scoreEpisode(
@@ -12,10 +12,11 @@ describe('pumps - metrics', () => {
       start,
       start - day,
       start + day,
-      [start - 2 * 3_600_000, start - 60_000, start + 30_000, start + 3_600_000],
+      [start - 2 * 3_600_000, start - 61_000, start + 30_000, start + 3_600_000],
       100,
     );
     expect(r.detected).toBe(true);
+    expect(r.detectedAfterStart).toBe(true);
     expect(r.delayMs).toBe(30_000);
     expect(r.falseAlerts).toBe(2);
     // Two hours apart: two false-alarm episodes.
@@ -25,9 +26,28 @@ describe('pumps - metrics', () => {
     expect(r.chunks.tp).toBe(1);
     expect(r.chunks.fn).toBe(2);
     expect(r.chunks.fp).toBe(3);
-    const s = summarise([r, { ...r, detected: false, delayMs: null }]);
+    const s = summarise([r, { ...r, detected: false, detectedAfterStart: false, delayMs: null }]);
     expect(s.recall).toBe(0.5);
+    expect(s.recallAfterStart).toBe(0.5);
     expect(s.chunk.precision).toBeCloseTo(2 / 8);
+  });
+
+  it('an alert in the minute before the announced start detects the pump, with a negative delay; one earlier does not', () => {
+    const start = 1_000_000_000;
+    const day = 86_400_000;
+    const before = scoreEpisode('X', start, start - day, start + day, [start - 27_000, start + 45_000], 10);
+    expect(before.detected).toBe(true);
+    expect(before.detectedAfterStart).toBe(true);
+    expect(before.delayMs).toBe(-27_000);
+    const onlyBefore = scoreEpisode('X', start, start - day, start + day, [start - 27_000], 10);
+    expect(onlyBefore.detected).toBe(true);
+    expect(onlyBefore.detectedAfterStart).toBe(false);
+    const tooEarly = scoreEpisode('X', start, start - day, start + day, [start - 61_000, start + 61_000], 10);
+    expect(tooEarly.detected).toBe(false);
+    expect(tooEarly.delayMs).toBeNull();
+    const s = summarise([before, onlyBefore, tooEarly]);
+    expect(s.recall).toBeCloseTo(2 / 3);
+    expect(s.recallAfterStart).toBeCloseTo(1 / 3);
   });
 
   it('groups false alerts less than 30 min apart into one false-alarm episode', () => {
