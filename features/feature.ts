@@ -23,6 +23,10 @@ export interface MarketInput {
  */
 export interface SharedFeatureState {
   reset(): void;
+  /** Plain JSON of what the stream built, for a checkpoint (state the stream cannot rebuild at once). */
+  toJSON?(): unknown;
+  /** Replaces what the stream built with a `toJSON()` of it (checkpoint restore). */
+  restoreState?(json: unknown): void;
 }
 
 /** One key's running state of one feature. O(1) or O(log n) per update, no I/O, no clock reads. */

@@ -4,7 +4,7 @@ import { asyncScheduler, Subject, type Subscription } from 'rxjs';
 import { alertEntry, commandEntry } from '../audit/auditEntries.ts';
 import type { AuditEntry } from '../audit/hashChain.ts';
 import { kafkaAuditChain } from '../audit/kafkaAuditChain.ts';
-import { defaultDetectorSlots } from '../detectors/index.ts';
+import { detectorFeatures, detectorSlots } from '../detectors/detectorSet.ts';
 import { marketFeatures } from '../features/index.ts';
 import { LatencyRecorder } from '../core/latency.ts';
 import {
@@ -257,8 +257,11 @@ export async function startDistributed(o: DistributedOptions) {
 
   const ctx: TaskContext = {
     format: formatFor(k.inputFormat, ''),
-    features: marketFeatures,
-    detectors: defaultDetectorSlots(),
+    features: detectorFeatures(marketFeatures, config.detectors),
+    // A fresh set per partition: venue_premium's board then holds the venues of one partition, so
+    // a task decides the same whichever instance runs it (a key whose peers are elsewhere reads NaN).
+    taskFeatures: () => detectorFeatures(marketFeatures, config.detectors),
+    detectors: detectorSlots(config.detectors),
     policy: distributedPolicy(config.policy),
     clock: () => Date.now(),
     deadLetters: (d) => {

@@ -12,7 +12,7 @@ import {
 import { ackEntry, alertEntry, commandEntry, safeModeEntry } from '../audit/auditEntries.ts';
 import type { AuditEntry } from '../audit/hashChain.ts';
 import { StageLatency, type PathStage } from '../core/stageLatency.ts';
-import { defaultDetectorSlots } from '../detectors/index.ts';
+import { detectorFeatures, detectorSlots } from '../detectors/detectorSet.ts';
 import type { SafeMode } from '../engine/deadManSwitch.ts';
 import { ReferenceEngine } from '../engine/referenceEngine.ts';
 import { marketFeatures } from '../features/index.ts';
@@ -92,7 +92,7 @@ export interface EmbeddedOptions {
 
 /**
  * The embedded mode: a source of raw events-jsonl messages → decode → key → features → detectors
- * → policy → in-process reference engine, with in-memory feeds for alerts, commands and
+ * (those `config.detectors` selects) → policy → in-process reference engine, with in-memory feeds for alerts, commands and
  * acknowledgements. Live, so commands carry wall-clock `issuedAt`. Besides the pipeline: heartbeats
  * to the engine's dead-man switch, the stale-feed scan, the audit trail and stage latencies.
  */
@@ -217,12 +217,13 @@ export function embeddedRuntime(
             decode(eventsJsonl, (d) => deadLetters.write([d]), stats),
             tap(() => stages.mark('decode')),
             keyBy(),
-            computeFeatures(marketFeatures),
+            // The rules' features and slots are new for each run: venue_premium's board is per pipeline.
+            computeFeatures(detectorFeatures(marketFeatures, config.detectors)),
             tap((f) => {
               stages.mark('features');
               frames.next(f);
             }),
-            scoreDetectors(defaultDetectorSlots()),
+            scoreDetectors(detectorSlots(config.detectors)),
             tap(() => stages.mark('detectors')),
             applyPolicy(p, { clock: () => Date.now(), controls }),
             tap((d: Decision) => {

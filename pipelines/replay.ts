@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { defaultIfEmpty, lastValueFrom } from 'rxjs';
-import { defaultDetectorSlots } from '../detectors/index.ts';
+import { detectorFeatures, detectorSlots } from '../detectors/detectorSet.ts';
 import { crossAssetFeatures, CrossAssetStage, marketFeatures, type Feature } from '../features/index.ts';
 import { Config } from '../schemas/config.ts';
 import type { Alert } from '../schemas/alert.ts';
@@ -29,9 +29,12 @@ export interface ReplayOptions {
   readonly order?: MergeOrder;
   /** Runs the cross-asset stage (pairs across venues and assets); default true. */
   readonly cross?: boolean;
-  /** First-stage features; default the order-flow catalogue (`marketFeatures`). */
+  /**
+   * First-stage features; default the order-flow catalogue (`marketFeatures`) plus what the
+   * detectors `config.detectors` selects read (a fresh set).
+   */
   readonly features?: readonly Feature[];
-  /** Default `defaultDetectorSlots()`, as `flowguard run`. */
+  /** Default the set `config.detectors` selects, as `flowguard run` and the demo. */
   readonly detectors?: readonly DetectorSlot[];
 }
 
@@ -89,9 +92,9 @@ export async function replayFiles(o: ReplayOptions): Promise<ReplaySummary> {
   };
   const run$ = mergedFiles(inputs, o.order ?? 'event-time').pipe(
     keyBy(),
-    computeFeatures(o.features ?? marketFeatures),
+    computeFeatures(o.features ?? detectorFeatures(marketFeatures, config.detectors)),
     cross ? withCrossFrames({ stage: cross, onFrame: countCross }) : (frames) => frames,
-    scoreDetectors(o.detectors ?? defaultDetectorSlots()),
+    scoreDetectors(o.detectors ?? detectorSlots(config.detectors)),
     applyPolicy(config.policy),
     deliver({ commands: [commandSink], alerts: [alertSink] }),
     emitEach((d, emit) => {

@@ -159,8 +159,40 @@ export const PolicyConfig = z
   });
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 
+/**
+ * Which detectors every runtime runs (the demo, `run`, `replay`, `evaluate`, `pumps`, `bench`):
+ * the pump rule always, the explicit rules of detectors/rules/ beside it, or the ensemble in its
+ * place. `detectors/detectorSet.ts` turns it into slots and the features they read.
+ */
+export const DetectorsConfig = z.strictObject(
+  {
+    /**
+     * The explicit rules (price shock, spoofing, layering, wash trading, venue premium, ...) and the
+     * features they read. Off by default: on the real pump files they add 0.30 false alerts a day
+     * (price shock), and cost about a fifth of the replay throughput (docs/detectors.md).
+     */
+    rules: z
+      .boolean({ error: 'detectors.rules must be true or false (the explicit rules of detectors/rules/)' })
+      .default(false),
+    /** The pump rule, isolation forest and LSTM ensemble instead of the pump rule alone. */
+    ensemble: z
+      .boolean({
+        error: 'detectors.ensemble must be true or false (the pump rule, forest and LSTM ensemble)',
+      })
+      .default(false),
+  },
+  {
+    error: (i) =>
+      i.code === 'unrecognized_keys'
+        ? `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}: detectors has only 'rules' and 'ensemble' (true or false)`
+        : 'detectors must be an object such as {"rules": true, "ensemble": false}',
+  },
+);
+export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
+
 /** The whole configuration: one file plus FLOWGUARD_* environment variables, parsed once at start. */
 export const Config = z.object({
+  detectors: DetectorsConfig.prefault({}),
   policy: PolicyConfig.default(PolicyConfig.parse({})),
   kafka: KafkaConfig.prefault({}),
   influxdb: InfluxConfig.prefault({}),

@@ -8,10 +8,13 @@ import { htmlReport } from '../../evaluation/scenarios/htmlReport.ts';
 import { sharedDir } from '../../evaluation/scenarios/sharedData.ts';
 import { Config } from '../../schemas/config.ts';
 import { scenarios } from '../../simulator/scenarios/index.ts';
+import { loadConfig } from '../../core/loadConfig.ts';
 import type { Command } from '../command.ts';
+import { RULE_FLAGS, ruleFlagsHelp, withRuleFlags } from '../ruleFlags.ts';
 
 const help = `Usage: flowguard evaluate [--seed N] [--json] [--out DIR] [--only a,b] [--workers 2]
-                         [--normal 1h] [--warmup 6m] [--aml DIR]
+                         [--normal 1h] [--warmup 6m] [--aml DIR] [--config FILE]
+                         [--rules | --no-rules]
 
 The labelled scenario suite: every scenario of the market simulator runs inside normal background
 flow (its own run, the scenario starting after --warmup) through the whole pipeline, features,
@@ -19,8 +22,10 @@ detectors, policy and the stale-feed check, on event time. Per scenario: detecte
 command on one of its keys inside its window), the detection delay from its start in event time,
 and the commands issued on its keys. A separate run of normal flow alone (--normal long, its
 first 5 minutes excluded) gives false alerts and false halts per simulated hour. Deterministic by
-seed. Writes DIR/evaluation.json and DIR/evaluation.html (per scenario: price, the features that
-moved, detector scores and commands on one time axis).
+seed. The detectors are those the configuration's detectors section selects, as in 'flowguard run'
+and the demo (default: the pump rule and the explicit rules); the JSON names them in
+settings.detectors. Writes DIR/evaluation.json and DIR/evaluation.html (per scenario: price, the
+features that moved, detector scores and commands on one time axis).
 
 Scenarios: ${scenarios.map((s) => s.name).join(', ')}
 
@@ -33,6 +38,8 @@ Options:
   --normal D      length of the normal-flow run (default 1h)
   --warmup D      simulated time before each scenario (default 6m: the 5-minute cross-venue windows fill)
   --aml DIR       the AML lists (default ../shared/aml)
+  --config FILE   configuration file: its detectors section selects the detectors measured
+${ruleFlagsHelp(18)}
 
 Example:
   npx flowguard evaluate --seed 1 --json > out/eval-1.json`;
@@ -53,6 +60,8 @@ export const evaluateCommand: Command = {
         normal: { type: 'string', default: '1h' },
         warmup: { type: 'string', default: '6m' },
         aml: { type: 'string' },
+        config: { type: 'string' },
+        ...RULE_FLAGS,
       },
     });
     const seed = Number(values.seed);
@@ -69,6 +78,7 @@ export const evaluateCommand: Command = {
         throw new ConfigError(
           `--only: no scenario named '${n}'; scenarios: ${scenarios.map((s) => s.name).join(', ')}`,
         );
+    const { detectors } = withRuleFlags(loadConfig(values.config), values);
     const out = values.out ?? join('out', `evaluate-seed-${seed}`);
     const log = (line: string) => console.error(line);
     if (!values.json)
@@ -80,6 +90,7 @@ export const evaluateCommand: Command = {
       amlDir: values.aml ?? join(sharedDir(), 'aml'),
       ...(only ? { only } : {}),
       workers,
+      detectors,
       normalMs: parseDuration(values.normal, '--normal'),
       warmupMs: parseDuration(values.warmup, '--warmup'),
       progress: log,

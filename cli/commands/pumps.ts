@@ -7,8 +7,10 @@ import type { LstmParams } from '../../detectors/lstm/lstmDetector.ts';
 import { evaluatePumps } from '../../evaluation/pumps/evaluatePumps.ts';
 import { PUMP_RULES } from '../../evaluation/pumps/metrics.ts';
 import type { Command } from '../command.ts';
+import { RULE_FLAGS, ruleFlagsHelp, withRuleFlags } from '../ruleFlags.ts';
 
 const help = `Usage: flowguard pumps [--trades DIR] [--json] [--lstm [--lstm-params JSON]] [--config FILE]
+                      [--rules | --no-rules]
 
 Replays every real pump-and-dump episode (../shared/pumps/trades: Binance trades from two days
 before to two days after an announced pump) through the full pipeline and reports:
@@ -25,7 +27,10 @@ Options:
                        support-break de-risking: SUPPORT_AT_RISK / SUPPORT_BROKEN commands per
                        key-day outside the pumps, and during the pumps (start to 30 min after)
   --lstm-params JSON   LSTM parameters over its defaults, e.g. '{"supportWindowMs":300000}'
-  --config FILE        configuration file (its policy section is used)
+  --config FILE        configuration file: its detectors section selects the detectors, as in
+                       'flowguard run' (default: the pump rule and the explicit rules), its policy
+                       section the circuit breaker
+${ruleFlagsHelp(23)}
 
 Examples:
   flowguard pumps --json
@@ -44,6 +49,7 @@ export const pumpsCommand: Command = {
         lstm: { type: 'boolean', default: false },
         'lstm-params': { type: 'string' },
         config: { type: 'string' },
+        ...RULE_FLAGS,
       },
     });
     let params: Partial<LstmParams> = {};
@@ -56,7 +62,7 @@ export const pumpsCommand: Command = {
         });
       }
     const r = await evaluatePumps(values.trades, {
-      config: loadConfig(values.config),
+      config: withRuleFlags(loadConfig(values.config), values),
       ...(values.lstm ? { detectors: () => [lstmSlot(undefined, { params })], supportBreak: true } : {}),
       onEpisode: values.json
         ? undefined

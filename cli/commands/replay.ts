@@ -2,15 +2,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../core/errors.ts';
-import { ruleFeatures } from '../../detectors/rules/index.ts';
-import { suiteDetectors } from '../../evaluation/scenarios/runSimulation.ts';
-import { marketFeatures } from '../../features/index.ts';
+import { loadConfig } from '../../core/loadConfig.ts';
 import { FORMAT_NAMES } from '../../pipelines/formats/index.ts';
 import { replayFiles } from '../../pipelines/replay.ts';
 import type { Command } from '../command.ts';
+import { RULE_FLAGS, ruleFlagsHelp, withRuleFlags } from '../ruleFlags.ts';
 
 const help = `Usage: flowguard replay PATH... --format F --out DIR [--venue V] [--order O] [--no-cross]
-                        [--rules] [--json]
+                        [--config F] [--rules | --no-rules] [--json]
 
 Runs recorded data through the whole pipeline at full speed and writes
 DIR/alerts.jsonl, DIR/commands.jsonl and DIR/deadletters.jsonl (one JSON object per line).
@@ -27,9 +26,10 @@ Options:
   --venue V    venue name (binance-ws guesses it from the folder: spot, usdm, cm)
   --order O    event-time (default) | file: one file after another, in the order given
   --no-cross   leave the cross-asset stage out
-  --rules      also run the explicit rules of the scenario suite (flowguard evaluate): price
-               shock, spoofing, dislocation, correlation break, ...; by default only the
-               detectors 'flowguard run' runs (the pump rule), which score no pair frames
+  --config F   configuration file: its detectors section selects the detectors as in
+               'flowguard run' (default: the pump rule and the explicit rules), its policy
+               section the circuit breaker
+${ruleFlagsHelp(15)}
   --json       print the run summary as one JSON object
 
 Examples:
@@ -72,7 +72,8 @@ export const replayCommand: Command = {
         venue: { type: 'string' },
         order: { type: 'string', default: 'event-time' },
         'no-cross': { type: 'boolean', default: false },
-        rules: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        ...RULE_FLAGS,
         json: { type: 'boolean', default: false },
       },
     });
@@ -87,15 +88,7 @@ export const replayCommand: Command = {
       out: values.out,
       order,
       cross: !values['no-cross'],
-      ...(values.rules
-        ? {
-            detectors: suiteDetectors(),
-            features: [
-              ...marketFeatures,
-              ...ruleFeatures.filter((r) => !marketFeatures.some((f) => f.name === r.name)),
-            ],
-          }
-        : {}),
+      config: withRuleFlags(loadConfig(values.config), values),
       ...(values.venue ? { venue: values.venue } : {}),
       progress: values.json ? undefined : (line) => console.error(line),
     });

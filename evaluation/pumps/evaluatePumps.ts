@@ -1,5 +1,5 @@
 import { lastValueFrom, defaultIfEmpty } from 'rxjs';
-import { defaultDetectorSlots } from '../../detectors/index.ts';
+import { detectorFeatures, detectorSlots } from '../../detectors/detectorSet.ts';
 import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
 import { marketFeatures } from '../../features/index.ts';
 import { emitEach } from '../../pipelines/emitEach.ts';
@@ -26,7 +26,7 @@ export async function evaluatePumps(
   options: {
     config?: Config;
     onEpisode?: (r: EpisodeResult) => void;
-    /** The detector slots, fresh for each episode (default: defaultDetectorSlots). */
+    /** The detector slots, fresh for each episode (default: the set `config.detectors` selects). */
     detectors?: () => DetectorSlot[];
     /**
      * Also report the support-break de-risking (SUPPORT_AT_RISK / SUPPORT_BROKEN commands on the
@@ -48,8 +48,8 @@ export async function evaluatePumps(
         pipeline({
           format: formatFor('binance-trades', ep.file),
           deadLetters: () => {},
-          features: marketFeatures,
-          detectors: (options.detectors ?? defaultDetectorSlots)(),
+          features: detectorFeatures(marketFeatures, config.detectors),
+          detectors: options.detectors ? options.detectors() : detectorSlots(config.detectors),
           policy: config.policy,
           stats,
         }),

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { Config, type DetectorsConfig } from '../../schemas/config.ts';
 import type { GroundTruth } from '../../simulator/scenario.ts';
 import { scenarios as suite } from '../../simulator/scenarios/index.ts';
 import type { NormalFlowOutcome, ScenarioOutcome } from './detection.ts';
@@ -18,6 +19,8 @@ export interface SuiteOptions {
   /** Length of the normal-flow run and the warm-up excluded from its false-alarm count. */
   readonly normalMs?: number;
   readonly normalWarmupMs?: number;
+  /** The detector set (`detectors` of the configuration); default the default configuration's. */
+  readonly detectors?: DetectorsConfig;
   /** Worker threads (1: run inline). */
   readonly workers?: number;
   readonly progress?: (line: string) => void;
@@ -41,6 +44,8 @@ export interface SuiteResult {
     readonly tailMs: number;
     readonly normalMs: number;
     readonly normalWarmupMs: number;
+    /** The detector set measured: the configuration's `detectors`. */
+    readonly detectors: DetectorsConfig;
   };
 }
 
@@ -72,9 +77,17 @@ export async function evaluateSuite(o: SuiteOptions): Promise<SuiteArtifacts> {
   const names = o.only ?? suite.map((s) => s.name);
   for (const n of names)
     if (!suite.some((s) => s.name === n)) throw new RangeError(`no scenario named '${n}'`);
+  const detectors = o.detectors ?? Config.parse({}).detectors;
   const jobs: SuiteJob[] = [
-    { kind: 'normal', seed: o.seed, durationMs: normalMs, warmupMs: normalWarmupMs },
-    ...names.map((name) => ({ kind: 'scenario' as const, seed: o.seed, name, startMs: warmupMs, tailMs })),
+    { kind: 'normal', seed: o.seed, durationMs: normalMs, warmupMs: normalWarmupMs, detectors },
+    ...names.map((name) => ({
+      kind: 'scenario' as const,
+      seed: o.seed,
+      name,
+      startMs: warmupMs,
+      tailMs,
+      detectors,
+    })),
   ];
   const results = await runPool(jobs, o);
   const outcomes: ScenarioOutcome[] = [];
@@ -105,7 +118,7 @@ export async function evaluateSuite(o: SuiteOptions): Promise<SuiteArtifacts> {
       events,
       simulatedHours: Math.round((simulatedMs / 3_600_000) * 100) / 100,
     },
-    settings: { warmupMs, tailMs, normalMs, normalWarmupMs },
+    settings: { warmupMs, tailMs, normalMs, normalWarmupMs, detectors },
   };
   return { result, traces, elapsedMs: performance.now() - started };
 }

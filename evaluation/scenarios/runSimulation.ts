@@ -1,18 +1,11 @@
 import { lastValueFrom, defaultIfEmpty, tap } from 'rxjs';
-import { defaultDetectorSlots } from '../../detectors/index.ts';
-import { createRuleFeatures, ruleSlots } from '../../detectors/rules/index.ts';
-import {
-  AddressRiskBook,
-  AmlContext,
-  firstStageFeatures,
-  type Feature,
-  type RiskLists,
-} from '../../features/index.ts';
+import { detectorFeatures, detectorSlots } from '../../detectors/detectorSet.ts';
+import { AddressRiskBook, AmlContext, firstStageFeatures, type RiskLists } from '../../features/index.ts';
 import { newDecodeStats } from '../../pipelines/decode.ts';
 import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
 import type { Alert } from '../../schemas/alert.ts';
 import type { Command } from '../../schemas/command.ts';
-import type { PolicyConfig } from '../../schemas/config.ts';
+import { Config, type DetectorsConfig, type PolicyConfig } from '../../schemas/config.ts';
 import type { AmlLists } from '../../simulator/addressBook.ts';
 import { eventSource } from '../../simulator/eventSource.ts';
 import type { GroundTruth } from '../../simulator/scenario.ts';
@@ -49,6 +42,9 @@ export interface RunOptions {
   readonly aml: AmlLists;
   readonly riskLists: RiskLists;
   readonly policy: PolicyConfig;
+  /** The detector set, as the runtimes select it (default: the default configuration's `detectors`). */
+  readonly detectorSet?: DetectorsConfig;
+  /** Slots of the caller's instead of `detectorSet` (experiments); the rules' features are computed too. */
   readonly detectors?: () => DetectorSlot[];
   /** Keys and the time range to keep traces of (for the HTML report). */
   readonly trace?: (truths: readonly GroundTruth[]) => TraceRequest | undefined;
@@ -66,18 +62,6 @@ export interface RunResult {
   readonly traces: readonly KeyTrace[];
 }
 
-/** The default detectors plus the explicit rules (those the defaults do not include yet). */
-export function suiteDetectors(): DetectorSlot[] {
-  const slots = defaultDetectorSlots();
-  for (const r of ruleSlots()) if (!slots.some((s) => s.name === r.name)) slots.push(r);
-  return slots;
-}
-
-/** The catalogue's features plus those the rules read that it does not list yet (fresh shared state per run). */
-function withRuleFeatures(fs: readonly Feature[]): Feature[] {
-  return [...fs, ...createRuleFeatures().filter((r) => !fs.some((f) => f.name === r.name))];
-}
-
 /** The simulation's start: a fixed instant, so that ids and times depend on the seed only. */
 export const SIMULATION_START = Date.UTC(2026, 0, 5, 14, 0, 0);
 
@@ -89,7 +73,12 @@ export async function runSimulation(o: RunOptions): Promise<RunResult> {
   const truths: GroundTruth[] = [];
   const book = new AddressRiskBook();
   book.replace(o.riskLists);
-  const features = withRuleFeatures(firstStageFeatures(new AmlContext(book)));
+  const set = o.detectorSet ?? Config.parse({}).detectors;
+  // Fresh per run: the rules' venue_premium board must not carry one run's prices into the next.
+  const features = detectorFeatures(
+    firstStageFeatures(new AmlContext(book)),
+    o.detectors ? { ...set, rules: true } : set,
+  );
   const stats = newDecodeStats();
   const alerts: Alert[] = [];
   const commands: Command[] = [];
@@ -109,7 +98,7 @@ export async function runSimulation(o: RunOptions): Promise<RunResult> {
     eventSource(events).pipe(
       evaluationPipeline({
         features,
-        detectors: (o.detectors ?? suiteDetectors)(),
+        detectors: o.detectors ? o.detectors() : detectorSlots(set),
         policy: o.policy,
         stats,
       }),

@@ -1,5 +1,5 @@
 import { loadRiskLists, riskListSourcesIn, type RiskLists } from '../../features/index.ts';
-import { Config } from '../../schemas/config.ts';
+import { Config, type DetectorsConfig } from '../../schemas/config.ts';
 import { readAmlLists, type AmlLists } from '../../simulator/addressBook.ts';
 import { scenarioNamed } from '../../simulator/scenarios/index.ts';
 import type { GroundTruth } from '../../simulator/scenario.ts';
@@ -7,7 +7,7 @@ import { scoreNormalFlow, scoreScenario, type NormalFlowOutcome, type ScenarioOu
 import { runSimulation, type KeyTrace } from './runSimulation.ts';
 
 /** One simulation of the suite: the normal flow alone, or one scenario inside it. */
-export type SuiteJob =
+export type SuiteJob = (
   | { readonly kind: 'normal'; readonly seed: number; readonly durationMs: number; readonly warmupMs: number }
   | {
       readonly kind: 'scenario';
@@ -15,7 +15,11 @@ export type SuiteJob =
       readonly name: string;
       readonly startMs: number;
       readonly tailMs: number;
-    };
+    }
+) & {
+  /** The detector set (`detectors` of the configuration); default the default configuration's. */
+  readonly detectors?: DetectorsConfig;
+};
 
 export type JobResult =
   | {
@@ -52,12 +56,14 @@ const MAX_TRACED_KEYS = 6;
 /** Runs one job: the simulation through the pipeline, scored against its ground truth. */
 export async function runJob(job: SuiteJob, ctx: JobContext): Promise<JobResult> {
   const policy = Config.parse({}).policy;
+  const detectorSet = job.detectors ?? Config.parse({}).detectors;
   if (job.kind === 'normal') {
     const r = await runSimulation({
       seed: job.seed,
       durationMs: job.durationMs,
       scenarios: [],
       policy,
+      detectorSet,
       ...ctx,
     });
     return {
@@ -74,6 +80,7 @@ export async function runJob(job: SuiteJob, ctx: JobContext): Promise<JobResult>
     durationMs: job.startMs + scenario.durationMs + job.tailMs,
     scenarios: [{ scenario, startMs: job.startMs }],
     policy,
+    detectorSet,
     ...ctx,
     trace: (truths) => {
       const t = truths[0];

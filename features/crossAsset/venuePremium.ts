@@ -41,6 +41,20 @@ export class CrossVenueBoard implements SharedFeatureState {
   reset(): void {
     this.byAsset.clear();
   }
+
+  /** `[asset, [venue, t, logMid][]][]`: checkpointed with the keys that fill it. */
+  toJSON(): unknown {
+    return [...this.byAsset].map(([asset, venues]) => [
+      asset,
+      [...venues].map(([v, x]) => [v, x.t, x.logMid]),
+    ]);
+  }
+
+  restoreState(json: unknown): void {
+    this.byAsset.clear();
+    for (const [asset, venues] of json as [string, [string, number, number][]][])
+      this.byAsset.set(asset, new Map(venues.map(([v, t, logMid]) => [v, { t, logMid }])));
+  }
 }
 
 /**

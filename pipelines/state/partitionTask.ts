@@ -29,6 +29,12 @@ import type { StageTimes } from './stageTimes.ts';
 export interface TaskContext {
   readonly format: InputFormat;
   readonly features: readonly Feature[];
+  /**
+   * The first-stage features of each task, when they hold state shared across keys
+   * (`venue_premium`'s board of venues' prices): a fresh set per task, so that what a task decides
+   * still depends on its partition's messages only. Default: `features`, shared by every task.
+   */
+  readonly taskFeatures?: () => readonly Feature[];
   readonly detectors: readonly DetectorSlot[];
   readonly policy: PolicyConfig;
   /** `issuedAt` of commands. */
@@ -54,6 +60,8 @@ export interface Checkpoint {
 /** Key of the policy book's record and of the models shared by every key of a kind. */
 const POLICY = '__policy';
 const SHARED = '__shared';
+/** Field of the `SHARED` record holding the cross-key state of features, by feature name. */
+const SHARED_FEATURES = '__features';
 
 interface KeyRecord {
   f?: { names: string[]; book: unknown; states: unknown[] };
@@ -75,6 +83,8 @@ export class PartitionTask {
   private epoch: number;
   private where: Map<string, readonly [number, number]>;
   private readonly features = new Map<string, KeyState>();
+  /** This task's feature definitions (`ctx.taskFeatures()`, or the shared `ctx.features`). */
+  private readonly featureSet: readonly Feature[];
   private readonly models = new Map<string, Detector>();
   private readonly calibrators = new Map<string, Calibrator>();
   private book: PolicyBook;
@@ -96,6 +106,7 @@ export class PartitionTask {
     private readonly ctx: TaskContext,
     snapshot?: PartitionSnapshot,
   ) {
+    this.featureSet = ctx.taskFeatures?.() ?? ctx.features;
     const m = snapshot?.manifest;
     this.nextOffset = m ? m.offset + 1 : 0;
     this.checkpointed = m ? m.offset : -1;
@@ -125,7 +136,7 @@ export class PartitionTask {
           emit(e);
         }),
         keyBy(),
-        computeFeatures(ctx.features, this.features),
+        computeFeatures(this.featureSet, this.features),
         emitEach((f: FeatureFrame, emit: (x: FeatureFrame) => void) => {
           st?.mark('features', 1);
           this.dirty.add(f.subject.key);
@@ -216,6 +227,10 @@ export class PartitionTask {
         const d = slot.perKey ? undefined : this.models.get(detectorModelId(slot, ''));
         if (d) shared[slot.name] = d.toJSON();
       }
+      // State features share across keys (venue_premium's board of venues' prices).
+      const fs: Record<string, unknown> = {};
+      for (const f of this.featureSet) if (f.shared?.toJSON) fs[f.name] = f.shared.toJSON();
+      if (Object.keys(fs).length > 0) shared[SHARED_FEATURES] = fs;
       if (Object.keys(shared).length > 0) put(SHARED, shared);
     }
     const manifest: Manifest = {
@@ -292,11 +307,14 @@ export class PartitionTask {
         continue;
       }
       if (key === SHARED) {
+        const rec = state as Record<string, unknown>;
         for (const slot of this.ctx.detectors) {
-          const json = (state as Record<string, unknown>)[slot.name];
+          const json = rec[slot.name];
           if (!slot.perKey && json !== undefined && slot.restore)
             this.models.set(slot.name, slot.restore(json));
         }
+        const fs = (rec[SHARED_FEATURES] ?? {}) as Record<string, unknown>;
+        for (const f of this.featureSet) if (fs[f.name] !== undefined) f.shared?.restoreState?.(fs[f.name]);
         continue;
       }
       const rec = state as KeyRecord;
@@ -327,11 +345,11 @@ export class PartitionTask {
   private readonly byKind = new Map<KeyKind, readonly Feature[]>();
   private featuresOf(kind: KeyKind): readonly Feature[] {
     let fs = this.byKind.get(kind);
-    if (!fs) this.byKind.set(kind, (fs = this.ctx.features.filter((f) => f.keyKind === kind)));
+    if (!fs) this.byKind.set(kind, (fs = this.featureSet.filter((f) => f.keyKind === kind)));
     return fs;
   }
 
   private kindByNames(names: readonly string[]): KeyKind {
-    return this.ctx.features.find((f) => names.includes(f.name))?.keyKind ?? 'venue-symbol';
+    return this.featureSet.find((f) => names.includes(f.name))?.keyKind ?? 'venue-symbol';
   }
 }

@@ -17,6 +17,8 @@ const run = (only: string[], seed = 1) =>
     normalMs: 40_000,
     normalWarmupMs: 30_000,
     workers: 1,
+    // The explicit rules: the scenario suite is what they are for (off in the default configuration).
+    detectors: { rules: true, ensemble: false },
   });
 
 describe('evaluation scenarios - what catches each, and when', () => {

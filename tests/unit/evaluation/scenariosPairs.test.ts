@@ -14,6 +14,8 @@ describe('evaluation scenarios - pair-driven commands', () => {
       normalMs: 40_000,
       normalWarmupMs: 30_000,
       workers: 1,
+      // The explicit rules: the scenario suite is what they are for (off in the default configuration).
+      detectors: { rules: true, ensemble: false },
     });
     const s = r.result.scenarios[0]!;
     expect(s.detected).toBe(true);

@@ -16,6 +16,8 @@ describe('evaluation scenarios - suite', () => {
         normalMs: 120_000,
         normalWarmupMs: 60_000,
         workers: 1,
+        // The explicit rules: the scenario suite is what they are for (off in the default configuration).
+        detectors: { rules: true, ensemble: false },
       });
     const a = await run();
     const b = await run();
