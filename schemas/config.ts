@@ -169,7 +169,7 @@ export const DetectorsConfig = z.strictObject(
     /**
      * The explicit rules (price shock, spoofing, layering, wash trading, venue premium, ...) and the
      * features they read. Off by default: on the real pump files they add 0.30 false alerts a day
-     * (price shock), and cost about a fifth of the replay throughput (docs/detectors.md).
+     * (price shock), and cost up to a third of the throughput (docs/detectors.md).
      */
     rules: z
       .boolean({ error: 'detectors.rules must be true or false (the explicit rules of detectors/rules/)' })
