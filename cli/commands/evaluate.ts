@@ -22,9 +22,10 @@ detectors, policy and the stale-feed check, on event time. Per scenario: detecte
 command on one of its keys inside its window), the detection delay from its start in event time,
 and the commands issued on its keys. A separate run of normal flow alone (--normal long, its
 first 5 minutes excluded) gives false alerts and false halts per simulated hour. Deterministic by
-seed. The detectors are those the configuration's detectors section selects, as in 'flowguard run'
-and the demo (default: the pump rule and the explicit rules); the JSON names them in
-settings.detectors. Writes DIR/evaluation.json and DIR/evaluation.html (per scenario: price, the
+seed. Without --config the detectors are the suite's set: the pump rule and the explicit rules, i.e.
+{"detectors": {"rules": true}}, which 'flowguard run' and the demo use only when configured so
+(their default is the pump rule alone: --no-rules measures that); with --config FILE, the file's
+detectors section. The JSON names the set in settings.detectors. Writes DIR/evaluation.json and DIR/evaluation.html (per scenario: price, the
 features that moved, detector scores and commands on one time axis).
 
 Scenarios: ${scenarios.map((s) => s.name).join(', ')}
@@ -39,10 +40,22 @@ Options:
   --warmup D      simulated time before each scenario (default 6m: the 5-minute cross-venue windows fill)
   --aml DIR       the AML lists (default ../shared/aml)
   --config FILE   configuration file: its detectors section selects the detectors measured
+                  (without it: the pump rule and the explicit rules)
 ${ruleFlagsHelp(18)}
 
 Example:
   npx flowguard evaluate --seed 1 --json > out/eval-1.json`;
+
+/**
+ * The detector set `evaluate` measures: the suite's (the pump rule and the explicit rules) unless a
+ * configuration file or --no-rules says otherwise. The runtimes' default is the pump rule alone
+ * (detectors.rules false), which `--no-rules` measures.
+ */
+export function evaluatedDetectors(v: { config?: string; rules?: boolean; 'no-rules'?: boolean }) {
+  const base = loadConfig(v.config);
+  const suite = v.config ? base : { ...base, detectors: { ...base.detectors, rules: true } };
+  return withRuleFlags(suite, v).detectors;
+}
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
@@ -78,7 +91,7 @@ export const evaluateCommand: Command = {
         throw new ConfigError(
           `--only: no scenario named '${n}'; scenarios: ${scenarios.map((s) => s.name).join(', ')}`,
         );
-    const { detectors } = withRuleFlags(loadConfig(values.config), values);
+    const detectors = evaluatedDetectors(values);
     const out = values.out ?? join('out', `evaluate-seed-${seed}`);
     const log = (line: string) => console.error(line);
     if (!values.json)

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluatedDetectors } from '../../../cli/commands/evaluate.ts';
 import { evaluateSuite } from '../../../evaluation/scenarios/evaluateSuite.ts';
 import { embeddedRuntime } from '../../../pipelines/embedded.ts';
 import { replayFiles } from '../../../pipelines/replay.ts';
@@ -68,4 +69,17 @@ describe('detector selection - every runtime runs the set detectors selects', ()
     expect(off.settings.detectors).toEqual({ rules: false, ensemble: false });
     expect(off.scenarios[0]).toMatchObject({ detected: false });
   }, 120_000);
+});
+
+describe('flowguard evaluate - the detector set it measures', () => {
+  it('the suite set (rules on) by default; --no-rules the runtimes default; --config the file', () => {
+    expect(evaluatedDetectors({}).rules).toBe(true);
+    expect(evaluatedDetectors({ 'no-rules': true }).rules).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'fg-eval-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ detectors: { rules: false } }));
+    expect(evaluatedDetectors({ config: file }).rules).toBe(false);
+    expect(evaluatedDetectors({ config: file, rules: true }).rules).toBe(true);
+    expect(() => evaluatedDetectors({ rules: true, 'no-rules': true })).toThrow(/not both/);
+  });
 });
