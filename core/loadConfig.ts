@@ -13,6 +13,7 @@ const ENV: Record<string, { path: string[]; parse?: (v: string) => unknown }> = 
         .filter(Boolean),
   },
   FLOWGUARD_KAFKA_GROUP: { path: ['kafka', 'groupId'] },
+  FLOWGUARD_AML_DIR: { path: ['aml', 'dir'] },
   FLOWGUARD_KAFKA_CLIENT_ID: { path: ['kafka', 'clientId'] },
   FLOWGUARD_INFLUX_URL: { path: ['influxdb', 'url'] },
   FLOWGUARD_INFLUX_ORG: { path: ['influxdb', 'org'] },

@@ -5,7 +5,7 @@ import { alertEntry, commandEntry } from '../audit/auditEntries.ts';
 import type { AuditEntry } from '../audit/hashChain.ts';
 import { kafkaAuditChain } from '../audit/kafkaAuditChain.ts';
 import { detectorFeatures, detectorSlots } from '../detectors/detectorSet.ts';
-import { marketFeatures } from '../features/index.ts';
+import { AmlContext, firstStageFeatures, type AddressRiskBook } from '../features/index.ts';
 import { LatencyRecorder } from '../core/latency.ts';
 import {
   countAlert,
@@ -31,6 +31,7 @@ import { SCHEMA_VERSION } from '../schemas/common.ts';
 import { controlOf } from './controlMessages.ts';
 import { formatFor } from './formats/index.ts';
 import { heartbeats } from './heartbeats.ts';
+import { openRiskLists } from './riskLists.ts';
 import { webhookOutput } from './webhookOutput.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { restorePartitions, type PartitionCounts } from './state/changelog.ts';
@@ -70,6 +71,12 @@ export interface DistributedOptions {
    * alerts); `flowguard run` turns it on.
    */
   readonly staleFeeds?: boolean;
+  /**
+   * The address risk lists every partition task reads; default those `config.aml` names, loaded
+   * before the consumer starts (a missing or unreadable list is an error) and reloaded every
+   * `aml.refreshMs` when their files change.
+   */
+  readonly riskBook?: AddressRiskBook;
 }
 
 /** Counters and latencies of a running distributed pipeline instance (since it started). */
@@ -108,6 +115,17 @@ export function distributedPolicy(policy: PolicyConfig): PolicyConfig {
   return policy.escalation.length === 0 ? policy : { ...policy, escalation: [] };
 }
 
+/**
+ * The first-stage features of one partition task, a fresh set per task: venue_premium's board
+ * holds the venues of one partition and the address features' AmlContext (transfer graph, event
+ * labels) the transfers of one partition, both checkpointed with the task, so a task decides the
+ * same whichever instance runs it. The loaded lists are the process's, read through
+ * `riskBook.derive()` (docs/operations.md, "Address features per partition").
+ */
+export function taskFeatures(riskBook: AddressRiskBook, config: Config) {
+  return detectorFeatures(firstStageFeatures(new AmlContext(riskBook.derive())), config.detectors);
+}
+
 const DEFAULT_CHECKPOINT_MS = 5_000;
 const DEFAULT_SAMPLE_MS = 100;
 
@@ -130,6 +148,18 @@ export async function startDistributed(o: DistributedOptions) {
   const log =
     o.log ??
     ((line: string) => process.stderr.write(`flowguard${suffix ? ` ${o.instanceId}` : ''}: ${line}\n`));
+  // The lists first: a wrong aml.dir stops the start before anything connects.
+  const lists = o.riskBook
+    ? undefined
+    : await openRiskLists(config.aml, {
+        watch: true,
+        onError: (e) =>
+          log(
+            `risk lists ${config.aml.dir}: reload failed, keeping the previous lists: ${(e as Error).message}`,
+          ),
+      });
+  const riskBook = o.riskBook ?? lists!.book;
+  if (lists?.dir) log(`risk lists: ${riskBook.listedCount} addresses from ${lists.dir}`);
   const kafka = kafkaClient(k, suffix);
   if (config.policy.escalation.length > 0)
     log('escalation rules are not applied per partition; see docs/operations.md (scale-out)');
@@ -257,10 +287,8 @@ export async function startDistributed(o: DistributedOptions) {
 
   const ctx: TaskContext = {
     format: formatFor(k.inputFormat, ''),
-    features: detectorFeatures(marketFeatures, config.detectors),
-    // A fresh set per partition: venue_premium's board then holds the venues of one partition, so
-    // a task decides the same whichever instance runs it (a key whose peers are elsewhere reads NaN).
-    taskFeatures: () => detectorFeatures(marketFeatures, config.detectors),
+    features: taskFeatures(riskBook, config),
+    taskFeatures: () => taskFeatures(riskBook, config),
     detectors: detectorSlots(config.detectors),
     policy: distributedPolicy(config.policy),
     clock: () => Date.now(),
@@ -597,6 +625,7 @@ export async function startDistributed(o: DistributedOptions) {
       await influx?.close();
       await acksConsumer?.disconnect();
       await Promise.all([producer.disconnect(), commandProducer.disconnect()]);
+      lists?.stop();
     },
   };
 }

@@ -15,7 +15,7 @@ import { StageLatency, type PathStage } from '../core/stageLatency.ts';
 import { detectorFeatures, detectorSlots } from '../detectors/detectorSet.ts';
 import type { SafeMode } from '../engine/deadManSwitch.ts';
 import { ReferenceEngine } from '../engine/referenceEngine.ts';
-import { marketFeatures } from '../features/index.ts';
+import { AddressRiskBook, AmlContext, firstStageFeatures } from '../features/index.ts';
 import type { ManualOverride } from '../policy/manualOverride.ts';
 import type { Alert } from '../schemas/alert.ts';
 import type { Command } from '../schemas/command.ts';
@@ -88,10 +88,17 @@ export interface EmbeddedOptions {
   readonly onStageSample?: (stage: PathStage, ms: number) => void;
   /** Names the heartbeat scope. */
   readonly pipelineId?: string;
+  /**
+   * The address risk lists (pipelines/riskLists.ts `openRiskLists(config.aml)`); each run reads
+   * them through a book of its own (`derive()`), so label events never reach the caller's book.
+   * Default: no lists (the address features are still computed, without list labels).
+   */
+  readonly riskBook?: AddressRiskBook;
 }
 
 /**
- * The embedded mode: a source of raw events-jsonl messages → decode → key → features → detectors
+ * The embedded mode: a source of raw events-jsonl messages → decode → key → features (order flow
+ * per venue-symbol, address features per address with `extra.riskBook`'s lists) → detectors
  * (those `config.detectors` selects) → policy → in-process reference engine, with in-memory feeds for alerts, commands and
  * acknowledgements. Live, so commands carry wall-clock `issuedAt`. Besides the pipeline: heartbeats
  * to the engine's dead-man switch, the stale-feed scan, the audit trail and stage latencies.
@@ -217,8 +224,14 @@ export function embeddedRuntime(
             decode(eventsJsonl, (d) => deadLetters.write([d]), stats),
             tap(() => stages.mark('decode')),
             keyBy(),
-            // The rules' features and slots are new for each run: venue_premium's board is per pipeline.
-            computeFeatures(detectorFeatures(marketFeatures, config.detectors)),
+            // The features and slots are new for each run: venue_premium's board and the address
+            // features' transfer graph are per pipeline.
+            computeFeatures(
+              detectorFeatures(
+                firstStageFeatures(new AmlContext(extra.riskBook?.derive() ?? new AddressRiskBook())),
+                config.detectors,
+              ),
+            ),
             tap((f) => {
               stages.mark('features');
               frames.next(f);

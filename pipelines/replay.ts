@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { defaultIfEmpty, lastValueFrom } from 'rxjs';
 import { detectorFeatures, detectorSlots } from '../detectors/detectorSet.ts';
-import { crossAssetFeatures, CrossAssetStage, marketFeatures, type Feature } from '../features/index.ts';
+import {
+  AddressRiskBook,
+  AmlContext,
+  crossAssetFeatures,
+  CrossAssetStage,
+  firstStageFeatures,
+  type Feature,
+} from '../features/index.ts';
 import { Config } from '../schemas/config.ts';
 import type { Alert } from '../schemas/alert.ts';
 import type { DeadLetter } from '../schemas/deadLetter.ts';
@@ -30,10 +37,15 @@ export interface ReplayOptions {
   /** Runs the cross-asset stage (pairs across venues and assets); default true. */
   readonly cross?: boolean;
   /**
-   * First-stage features; default the order-flow catalogue (`marketFeatures`) plus what the
-   * detectors `config.detectors` selects read (a fresh set).
+   * First-stage features; default `firstStageFeatures` (order flow and address features, over
+   * `riskBook`'s lists) plus what the detectors `config.detectors` selects read (a fresh set).
    */
   readonly features?: readonly Feature[];
+  /**
+   * The address risk lists (pipelines/riskLists.ts); read through a book of the run's own, so
+   * label events stay in the run. Default: no lists.
+   */
+  readonly riskBook?: AddressRiskBook;
   /** Default the set `config.detectors` selects, as `flowguard run` and the demo. */
   readonly detectors?: readonly DetectorSlot[];
 }
@@ -92,7 +104,13 @@ export async function replayFiles(o: ReplayOptions): Promise<ReplaySummary> {
   };
   const run$ = mergedFiles(inputs, o.order ?? 'event-time').pipe(
     keyBy(),
-    computeFeatures(o.features ?? detectorFeatures(marketFeatures, config.detectors)),
+    computeFeatures(
+      o.features ??
+        detectorFeatures(
+          firstStageFeatures(new AmlContext(o.riskBook?.derive() ?? new AddressRiskBook())),
+          config.detectors,
+        ),
+    ),
     cross ? withCrossFrames({ stage: cross, onFrame: countCross }) : (frames) => frames,
     scoreDetectors(o.detectors ?? detectorSlots(config.detectors)),
     applyPolicy(config.policy),

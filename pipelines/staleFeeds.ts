@@ -149,6 +149,8 @@ export function staleFeeds<T extends FeedItem>(o: StaleFeedOptions): OperatorFun
               nextScan += scanMs;
             }
           }
+          // An address is not a feed: it transfers when its owner wants, silence says nothing.
+          if (item.subject.keyKind === 'address') return;
           const s = keys.get(item.subject.key);
           if (s) {
             if (at >= s.at) {

@@ -190,9 +190,41 @@ export const DetectorsConfig = z.strictObject(
 );
 export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
 
+/**
+ * Where the address risk lists (sanctions, phishing, exploits, mixers, exchange labels) come from,
+ * for the address features of every runtime. No `dir`: no lists, and the address features are
+ * computed without labels (except those of label events).
+ */
+export const AmlConfig = z.strictObject(
+  {
+    /**
+     * Folder laid out as ../shared/aml (ofac/sanctioned_addresses_<CHAIN>.txt, forta/*.csv,
+     * etherscan/combinedAllLabels.json); every file must be readable at start.
+     */
+    dir: z
+      .string({ error: 'aml.dir must be a path to the folder of risk lists, e.g. "../shared/aml"' })
+      .min(1, { error: 'aml.dir must not be empty: leave it out for no lists' })
+      .optional(),
+    /** How often `flowguard run` checks the files' modification times and reloads them (0: load at start only). */
+    refreshMs: z
+      .number({ error: 'aml.refreshMs must be a number of milliseconds (0: load the lists at start only)' })
+      .int({ error: 'aml.refreshMs must be a whole number of milliseconds' })
+      .min(0, { error: 'aml.refreshMs must be 0 (load at start only) or a positive interval in ms' })
+      .default(60_000),
+  },
+  {
+    error: (i) =>
+      i.code === 'unrecognized_keys'
+        ? `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}: aml has only 'dir' and 'refreshMs'`
+        : 'aml must be an object such as {"dir": "../shared/aml", "refreshMs": 60000}',
+  },
+);
+export type AmlConfig = z.infer<typeof AmlConfig>;
+
 /** The whole configuration: one file plus FLOWGUARD_* environment variables, parsed once at start. */
 export const Config = z.object({
   detectors: DetectorsConfig.prefault({}),
+  aml: AmlConfig.prefault({}),
   policy: PolicyConfig.default(PolicyConfig.parse({})),
   kafka: KafkaConfig.prefault({}),
   influxdb: InfluxConfig.prefault({}),

@@ -5,11 +5,12 @@ import { ConfigError } from '../../core/errors.ts';
 import { loadConfig } from '../../core/loadConfig.ts';
 import { FORMAT_NAMES } from '../../pipelines/formats/index.ts';
 import { replayFiles } from '../../pipelines/replay.ts';
+import { openRiskLists } from '../../pipelines/riskLists.ts';
 import type { Command } from '../command.ts';
 import { RULE_FLAGS, ruleFlagsHelp, withRuleFlags } from '../ruleFlags.ts';
 
 const help = `Usage: flowguard replay PATH... --format F --out DIR [--venue V] [--order O] [--no-cross]
-                        [--config F] [--rules | --no-rules] [--json]
+                        [--config F] [--aml DIR] [--rules | --no-rules] [--json]
 
 Runs recorded data through the whole pipeline at full speed and writes
 DIR/alerts.jsonl, DIR/commands.jsonl and DIR/deadletters.jsonl (one JSON object per line).
@@ -28,7 +29,9 @@ Options:
   --no-cross   leave the cross-asset stage out
   --config F   configuration file: its detectors section selects the detectors as in
                'flowguard run' (default: the pump rule and the explicit rules), its policy
-               section the circuit breaker
+               section the circuit breaker, its aml section the risk lists
+  --aml DIR    the address risk lists (../shared/aml layout), over aml.dir of the configuration;
+               default none: the address features of transfers are computed without list labels
 ${ruleFlagsHelp(15)}
   --json       print the run summary as one JSON object
 
@@ -73,6 +76,7 @@ export const replayCommand: Command = {
         order: { type: 'string', default: 'event-time' },
         'no-cross': { type: 'boolean', default: false },
         config: { type: 'string' },
+        aml: { type: 'string' },
         ...RULE_FLAGS,
         json: { type: 'boolean', default: false },
       },
@@ -82,13 +86,18 @@ export const replayCommand: Command = {
     if (!values.out) throw new ConfigError('--out DIR is required');
     const order = ORDERS.find((x) => x === values.order);
     if (!order) throw new ConfigError(`--order must be one of ${ORDERS.join(', ')}, got '${values.order}'`);
+    const loaded = withRuleFlags(loadConfig(values.config), values);
+    const config = values.aml ? { ...loaded, aml: { ...loaded.aml, dir: values.aml } } : loaded;
+    // Before anything is written: a wrong list folder is an error at start.
+    const lists = await openRiskLists(config.aml);
     const summary = await replayFiles({
       files: expand(positionals),
       format: values.format,
       out: values.out,
       order,
       cross: !values['no-cross'],
-      config: withRuleFlags(loadConfig(values.config), values),
+      config,
+      riskBook: lists.book,
       ...(values.venue ? { venue: values.venue } : {}),
       progress: values.json ? undefined : (line) => console.error(line),
     });

@@ -9,7 +9,7 @@ import { distributedDesk } from '../../server/distributedDesk.ts';
 import { startRiskDesk, type RiskDesk } from '../../server/index.ts';
 import type { Command } from '../command.ts';
 
-const help = `Usage: flowguard run --config FILE [--instance-id ID] [--port N [--host H] [--tokens FILE]]
+const help = `Usage: flowguard run --config FILE [--aml DIR] [--instance-id ID] [--port N [--host H] [--tokens FILE]]
                      [--no-influx] [--no-heartbeats] [--no-audit] [--no-stale-feeds]
 
 The pipeline between Apache Kafka and InfluxDB: consumes the events topic in the configured
@@ -41,7 +41,14 @@ Webhook: with policy.engine.webhookUrl set, every command and heartbeat is also 
 with the key in the variable named by policy.engine.webhookSecretEnv, to an engine without Kafka
 (docs/engine-protocol.md); its acks are written to the acks topic.
 
+Address risk lists: with aml.dir (or --aml DIR) the sanctions, phishing, exploit, mixer and
+exchange lists are loaded before the consumer starts (a missing or unreadable file stops the
+start) and reloaded without a restart when their files change (checked every aml.refreshMs).
+Each partition task computes the address features of its transfers over them; see
+docs/operations.md (address features per partition) for what a partition sees.
+
 Options:
+  --aml DIR          the risk lists folder (../shared/aml layout), over aml.dir of the configuration
   --port N           serve the risk desk on this port (0: any free port); none without it
   --host H           address the desk listens on (default 127.0.0.1)
   --tokens FILE      API tokens as JSON: {"tokens": [{"user": "ann", "role": "operator",
@@ -66,6 +73,7 @@ export const runCommand: Command = {
       args: argv,
       options: {
         config: { type: 'string' },
+        aml: { type: 'string' },
         'instance-id': { type: 'string' },
         'no-influx': { type: 'boolean', default: false },
         'no-heartbeats': { type: 'boolean', default: false },
@@ -76,7 +84,8 @@ export const runCommand: Command = {
         tokens: { type: 'string' },
       },
     });
-    const config = loadConfig(values.config);
+    const loaded = loadConfig(values.config);
+    const config = values.aml ? { ...loaded, aml: { ...loaded.aml, dir: values.aml } } : loaded;
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535))
       throw new ConfigError(`--port must be a port number 0..65535, got '${values.port}'`);

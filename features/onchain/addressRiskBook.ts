@@ -13,13 +13,42 @@ export class AddressRiskBook {
   private listed: RiskLists = new Map();
   private readonly labelled = new Map<string, number>();
   private readonly weights = new Map<number, number>();
-  /** Bumped on every change, so caches can tell they are stale. */
-  version = 0;
+  private changes = 0;
+
+  /**
+   * With a `parent`, the book reads the parent's lists (as the parent's `replace` swaps them) and
+   * keeps labels of its own: one loaded copy of the lists serves every partition task of a process,
+   * while each task's label events stay its own (see `derive`).
+   */
+  constructor(private readonly parent?: AddressRiskBook) {}
+
+  /** A book over this one's lists with labels of its own. */
+  derive(): AddressRiskBook {
+    return new AddressRiskBook(this);
+  }
+
+  /** Bumped on every change (of the parent's lists too), so caches can tell they are stale. */
+  get version(): number {
+    return this.parent ? this.parent.version + this.changes : this.changes;
+  }
 
   /** Swaps in freshly loaded lists at once. */
   replace(lists: RiskLists): void {
+    if (this.parent) throw new TypeError("a derived AddressRiskBook reads its parent's lists: replace those");
     this.listed = lists;
-    this.version++;
+    this.changes++;
+  }
+
+  /** Labels from events, as [address, category bits] (checkpoints). */
+  labelsJSON(): [string, number][] {
+    return [...this.labelled];
+  }
+
+  /** Replaces the labels from events with a `labelsJSON()` of them. */
+  restoreLabels(json: unknown): void {
+    this.labelled.clear();
+    for (const [a, bits] of json as [string, number][]) this.labelled.set(a, bits);
+    this.changes++;
   }
 
   /** Adds one label (from a label event or topic); returns false when it was already known. */
@@ -29,7 +58,7 @@ export class AddressRiskBook {
     const bit = CATEGORY_BIT[label.category];
     if (bits & bit) return false;
     this.labelled.set(a, bits | bit);
-    this.version++;
+    this.changes++;
     return true;
   }
 
@@ -37,12 +66,13 @@ export class AddressRiskBook {
   resetLabels(): void {
     if (this.labelled.size === 0) return;
     this.labelled.clear();
-    this.version++;
+    this.changes++;
   }
 
   /** Category bits of an address (lower-case). */
   categories(address: string): number {
-    return (this.listed.get(address) ?? 0) | (this.labelled.get(address) ?? 0);
+    const listed = this.parent ? this.parent.listed : this.listed;
+    return (listed.get(address) ?? 0) | (this.labelled.get(address) ?? 0);
   }
 
   /** Risk weight in [0, 1] of the address's heaviest category. */
@@ -67,6 +97,6 @@ export class AddressRiskBook {
 
   /** Addresses in the loaded lists. */
   get listedCount(): number {
-    return this.listed.size;
+    return (this.parent ? this.parent.listed : this.listed).size;
   }
 }

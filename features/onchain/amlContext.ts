@@ -27,4 +27,16 @@ export class AmlContext implements SharedFeatureState {
     this.graph.reset();
     this.book.resetLabels();
   }
+
+  /** What the stream built (graph and event labels), for a checkpoint; the lists are not in it. */
+  toJSON(): { graph: [string, string[]][]; labels: [string, number][] } {
+    return { graph: this.graph.toJSON(), labels: this.book.labelsJSON() };
+  }
+
+  /** Replaces the graph and event labels with a `toJSON()` of them (checkpoint restore). */
+  restoreState(json: unknown): void {
+    const j = json as { graph?: unknown; labels?: unknown };
+    this.graph.load(j.graph ?? []);
+    this.book.restoreLabels(j.labels ?? []);
+  }
 }

@@ -229,11 +229,18 @@ export class TransferGraph {
 
   static fromJSON(json: unknown, book: AddressRiskBook, o: TransferGraphOptions = {}): TransferGraph {
     const g = new TransferGraph(book, o);
-    for (const [a, nb] of json as [string, string[]][]) {
-      const n = g.touch(a);
-      for (const x of nb) link(n, x, g.maxNeighbors);
-    }
+    g.load(json);
     return g;
+  }
+
+  /** Replaces every node with those of a `toJSON()` (checkpoint restore, in place). */
+  load(json: unknown): void {
+    this.reset();
+    for (const [a, nb] of json as [string, string[]][]) {
+      const n = this.touch(a);
+      for (const x of nb) link(n, x, this.maxNeighbors);
+    }
+    while (this.nodes.size > this.maxNodes) this.nodes.delete(this.nodes.keys().next().value as string);
   }
 }
 

@@ -227,9 +227,15 @@ export class PartitionTask {
         const d = slot.perKey ? undefined : this.models.get(detectorModelId(slot, ''));
         if (d) shared[slot.name] = d.toJSON();
       }
-      // State features share across keys (venue_premium's board of venues' prices).
+      // State features share across keys (venue_premium's board of venues' prices, the address
+      // features' AmlContext), once per shared object, under the name of its first feature.
       const fs: Record<string, unknown> = {};
-      for (const f of this.featureSet) if (f.shared?.toJSON) fs[f.name] = f.shared.toJSON();
+      const seen = new Set<unknown>();
+      for (const f of this.featureSet)
+        if (f.shared?.toJSON && !seen.has(f.shared)) {
+          seen.add(f.shared);
+          fs[f.name] = f.shared.toJSON();
+        }
       if (Object.keys(fs).length > 0) shared[SHARED_FEATURES] = fs;
       if (Object.keys(shared).length > 0) put(SHARED, shared);
     }
@@ -314,7 +320,12 @@ export class PartitionTask {
             this.models.set(slot.name, slot.restore(json));
         }
         const fs = (rec[SHARED_FEATURES] ?? {}) as Record<string, unknown>;
-        for (const f of this.featureSet) if (fs[f.name] !== undefined) f.shared?.restoreState?.(fs[f.name]);
+        const restored = new Set<unknown>();
+        for (const f of this.featureSet)
+          if (f.shared && fs[f.name] !== undefined && !restored.has(f.shared)) {
+            restored.add(f.shared);
+            f.shared.restoreState?.(fs[f.name]);
+          }
         continue;
       }
       const rec = state as KeyRecord;
