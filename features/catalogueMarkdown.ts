@@ -48,7 +48,13 @@ rows by default; at the bound the oldest row goes first and the state counts it 
   without a restart by \`watchRiskLists\`, plus labels from label events or a label topic) and the
   bounded \`TransferGraph\` (at most \`maxNodes\` addresses, least recently active evicted, each with
   its \`maxNeighbors\` latest counterparties; hop searches do not cross exchanges). The graph is
-  process state, not per-key state: checkpoint it with \`graph.toJSON()\`.
+  state shared by the keys of one pipeline, not per-key state: \`AmlContext.toJSON()\` /
+  \`restoreState()\` checkpoint it with the stream's labels (the loaded lists are not in it).
+  Every runtime computes them: \`run\`, \`replay\` and the embedded runtime take
+  \`firstStageFeatures(new AmlContext(book))\` over the lists \`aml.dir\` names
+  ([configuration](configuration.md#aml--the-address-risk-lists); none by default), \`evaluate\`
+  over \`--aml DIR\`; in \`run\` each partition task has a context of its own
+  ([operations](operations.md#address-features-per-partition)).
 - Cross-asset: a second stage. \`CrossAssetStage.onMid(venue, symbol, mid, eventTime)\` takes the
   mid of every venue-symbol; its \`PairTracker\` pairs the same asset across venues (cross-venue;
   leg B is the spot market) and different assets on one venue (cross-asset), samples both legs
@@ -66,10 +72,11 @@ rows by default; at the bound the oldest row goes first and the state counts it 
 - \`mid_return\` and \`realized_volatility\` follow the fair price forward in event time and skip a
   late book change; every other windowed or decaying feature places late events by their time.
 - Address exposure is as of the key's latest event: a label or a transfer elsewhere in the graph
-  reaches a key's \`address_risk\` and \`flagged_hops\` at its next event. With several instances,
-  each graph holds the transfers of its own partitions: direct (one-hop) exposure is exact, since
-  a transfer reaches both its addresses' partitions; longer paths through another instance's
-  addresses are missed.
+  reaches a key's \`address_risk\` and \`flagged_hops\` at its next event. In the distributed mode
+  each partition task's graph holds the transfers of its partition: direct (one-hop) exposure is
+  exact, since a transfer is delivered to both its addresses' keys in the task that reads it;
+  longer paths whose hops were published to other partitions are missed (unless transfers are
+  keyed by chain, [operations](operations.md#address-features-per-partition)).
 `;
 
 /** The catalogue as the Markdown of docs/features.md. */

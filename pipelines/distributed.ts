@@ -123,7 +123,10 @@ export function distributedPolicy(policy: PolicyConfig): PolicyConfig {
  * `riskBook.derive()` (docs/operations.md, "Address features per partition").
  */
 export function taskFeatures(riskBook: AddressRiskBook, config: Config) {
-  return detectorFeatures(firstStageFeatures(new AmlContext(riskBook.derive())), config.detectors);
+  return detectorFeatures(
+    firstStageFeatures(new AmlContext(riskBook.derive(), { maxNodes: config.aml.graphMaxNodes })),
+    config.detectors,
+  );
 }
 
 const DEFAULT_CHECKPOINT_MS = 5_000;

@@ -228,7 +228,11 @@ export function embeddedRuntime(
             // features' transfer graph are per pipeline.
             computeFeatures(
               detectorFeatures(
-                firstStageFeatures(new AmlContext(extra.riskBook?.derive() ?? new AddressRiskBook())),
+                firstStageFeatures(
+                  new AmlContext(extra.riskBook?.derive() ?? new AddressRiskBook(), {
+                    maxNodes: config.aml.graphMaxNodes,
+                  }),
+                ),
                 config.detectors,
               ),
             ),

@@ -107,7 +107,11 @@ export async function replayFiles(o: ReplayOptions): Promise<ReplaySummary> {
     computeFeatures(
       o.features ??
         detectorFeatures(
-          firstStageFeatures(new AmlContext(o.riskBook?.derive() ?? new AddressRiskBook())),
+          firstStageFeatures(
+            new AmlContext(o.riskBook?.derive() ?? new AddressRiskBook(), {
+              maxNodes: config.aml.graphMaxNodes,
+            }),
+          ),
           config.detectors,
         ),
     ),

@@ -211,11 +211,20 @@ export const AmlConfig = z.strictObject(
       .int({ error: 'aml.refreshMs must be a whole number of milliseconds' })
       .min(0, { error: 'aml.refreshMs must be 0 (load at start only) or a positive interval in ms' })
       .default(60_000),
+    /**
+     * Addresses the transfer graph of one pipeline (one partition task in `run`) keeps, the least
+     * recently active evicted beyond it: it bounds the memory and the checkpoint of that state.
+     */
+    graphMaxNodes: z
+      .number({ error: 'aml.graphMaxNodes must be a number of addresses' })
+      .int({ error: 'aml.graphMaxNodes must be a whole number of addresses' })
+      .min(2, { error: 'aml.graphMaxNodes must be at least 2' })
+      .default(200_000),
   },
   {
     error: (i) =>
       i.code === 'unrecognized_keys'
-        ? `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}: aml has only 'dir' and 'refreshMs'`
+        ? `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}: aml has only 'dir', 'refreshMs' and 'graphMaxNodes'`
         : 'aml must be an object such as {"dir": "../shared/aml", "refreshMs": 60000}',
   },
 );

@@ -14,7 +14,8 @@ import { eventSource } from '../../../simulator/eventSource.ts';
 import { amlFixture, labelLine, OTHER, SANCTIONED, transferLines, USER } from '../../support/amlFixture.ts';
 
 const RULES = Config.parse({ detectors: { rules: true } });
-const lists = async () => (await openRiskLists({ dir: amlFixture(), refreshMs: 0 })).book;
+const lists = async () =>
+  (await openRiskLists({ dir: amlFixture(), refreshMs: 0, graphMaxNodes: 200_000 })).book;
 const amlAlerts = (alerts: readonly Alert[]) =>
   alerts.filter((a) => a.detector === 'aml-risk-rule').map((a) => `${a.key} ${a.severity}`);
 

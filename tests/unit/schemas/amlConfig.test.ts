@@ -14,8 +14,12 @@ const issues = (raw: unknown) => {
 
 describe('configuration - aml', () => {
   it('defaults to no lists, reloaded every minute when there are', () => {
-    expect(Config.parse({}).aml).toEqual({ refreshMs: 60_000 });
-    expect(Config.parse({ aml: { dir: '/x', refreshMs: 0 } }).aml).toEqual({ dir: '/x', refreshMs: 0 });
+    expect(Config.parse({}).aml).toEqual({ refreshMs: 60_000, graphMaxNodes: 200_000 });
+    expect(Config.parse({ aml: { dir: '/x', refreshMs: 0 } }).aml).toMatchObject({
+      dir: '/x',
+      refreshMs: 0,
+      graphMaxNodes: 200_000,
+    });
   });
 
   it('names the wrong field and says what to do', () => {
@@ -26,8 +30,9 @@ describe('configuration - aml', () => {
     expect(issues({ aml: { refreshMs: -1 } })[0]).toMatch(/^aml.refreshMs: .*0 \(load at start only\)/);
     expect(issues({ aml: { refreshMs: 1.5 } })[0]).toMatch(/^aml.refreshMs: .*whole number/);
     expect(issues({ aml: { folder: 'x' } })[0]).toMatch(
-      /unknown field\(s\) 'folder': aml has only 'dir' and 'refreshMs'/,
+      /unknown field\(s\) 'folder': aml has only 'dir', 'refreshMs' and 'graphMaxNodes'/,
     );
+    expect(issues({ aml: { graphMaxNodes: 1 } })[0]).toMatch(/^aml.graphMaxNodes: .*at least 2/);
     expect(issues({ aml: 'x' })[0]).toMatch(/^aml: aml must be an object/);
   });
 
@@ -38,11 +43,11 @@ describe('configuration - aml', () => {
 
 describe('risk lists - loading at start', () => {
   it('loads the configured folder; none configured is an empty book', async () => {
-    const lists = await openRiskLists({ dir: amlFixture(), refreshMs: 0 });
+    const lists = await openRiskLists({ dir: amlFixture(), refreshMs: 0, graphMaxNodes: 200_000 });
     expect(lists.book.listedCount).toBe(2);
     expect(lists.book.isFlagged(SANCTIONED)).toBe(true);
     expect(lists.book.isExchange(EXCHANGE)).toBe(true);
-    const none = await openRiskLists({ refreshMs: 60_000 }, { watch: true });
+    const none = await openRiskLists({ refreshMs: 60_000, graphMaxNodes: 200_000 }, { watch: true });
     expect(none.book.listedCount).toBe(0);
     expect(none.dir).toBeUndefined();
   });
@@ -50,12 +55,14 @@ describe('risk lists - loading at start', () => {
   it.each([false, true])(
     'a missing folder or list file is a ConfigError naming aml.dir (watch %s)',
     async (watch) => {
-      await expect(openRiskLists({ dir: '/no/such/aml', refreshMs: 1000 }, { watch })).rejects.toThrow(
-        /aml.dir '\/no\/such\/aml': ENOENT/,
-      );
+      await expect(
+        openRiskLists({ dir: '/no/such/aml', refreshMs: 1000, graphMaxNodes: 200_000 }, { watch }),
+      ).rejects.toThrow(/aml.dir '\/no\/such\/aml': ENOENT/);
       const dir = amlFixture();
       rmSync(join(dir, 'forta', 'phishing_scams.csv'));
-      const err = await openRiskLists({ dir, refreshMs: 1000 }, { watch }).catch((e: unknown) => e);
+      const err = await openRiskLists({ dir, refreshMs: 1000, graphMaxNodes: 200_000 }, { watch }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as Error).message).toMatch(/aml.dir '.*': .*phishing_scams.csv/);
     },
@@ -66,6 +73,8 @@ describe('risk lists - loading at start', () => {
     rmSync(join(dir, 'ofac', 'sanctioned_addresses_ETH.txt'));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'etherscan', 'combinedAllLabels.json'), '{}');
-    await expect(openRiskLists({ dir, refreshMs: 0 })).rejects.toThrow(/the lists hold no address/);
+    await expect(openRiskLists({ dir, refreshMs: 0, graphMaxNodes: 200_000 })).rejects.toThrow(
+      /the lists hold no address/,
+    );
   });
 });

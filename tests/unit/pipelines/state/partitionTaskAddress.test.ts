@@ -138,7 +138,7 @@ async function interrupted(book: AddressRiskBook, edit: (records: Map<string, st
 
 describe('partition task - address features, checkpointed and restored', () => {
   it('a task restored from its changelog (transfer graph and stream labels) decides as the uninterrupted one', async () => {
-    const { book } = await openRiskLists({ dir: amlFixture(), refreshMs: 0 });
+    const { book } = await openRiskLists({ dir: amlFixture(), refreshMs: 0, graphMaxNodes: 200_000 });
     const whole = task(book);
     feed(whole.t, 0, lines.length);
     // The lists and the graph were in use: the AML rule fired on the sanctioned address and on others.
@@ -158,7 +158,7 @@ describe('partition task - address features, checkpointed and restored', () => {
   }, 60_000);
 
   it('without the shared record (the graph and labels) the restored task decides otherwise: the test can fail', async () => {
-    const { book } = await openRiskLists({ dir: amlFixture(), refreshMs: 0 });
+    const { book } = await openRiskLists({ dir: amlFixture(), refreshMs: 0, graphMaxNodes: 200_000 });
     const whole = task(book);
     feed(whole.t, 0, lines.length);
     const r = await interrupted(book, (records) => {
