@@ -121,3 +121,22 @@ describe('stale feeds - scan every 5 s', () => {
     });
   });
 });
+
+describe('stale feeds - addresses', () => {
+  it('an address that transfers once and goes quiet is not a stale feed (only venue-symbols are)', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    ts.run(({ expectObservable }) => {
+      const address: FeedItem = {
+        subject: { key: 'addr:0xabc', keyKind: 'address', address: '0xabc' },
+        eventId: 'tx-1',
+        eventTime: 1000,
+      };
+      const items = [[1000, address] as const, ...every('va', 'B', 0, 60)];
+      const out = timed(ts, items, 60_000).pipe(
+        staleFeeds({ scanMs: 5000, staleAfterMs: 15_000, clock: ts }),
+        map((al) => al.key),
+      );
+      expectObservable(out).toBe('60s |');
+    });
+  });
+});
