@@ -39,7 +39,7 @@ import { featureSampler } from './state/featureSampler.ts';
 import { HEADER, headerNumber, wallMs } from './state/latencyHeaders.ts';
 import { PartitionTask, type TaskContext } from './state/partitionTask.ts';
 import { StageTimes } from './state/stageTimes.ts';
-import { staleFeeds } from './staleFeeds.ts';
+import { staleFeedOptionsOf, staleFeeds } from './staleFeeds.ts';
 
 export interface DistributedOptions {
   readonly config: Config;
@@ -269,22 +269,13 @@ export async function startDistributed(o: DistributedOptions) {
     staleScan?.unsubscribe();
     if (!frames) return;
     const p = config.policy;
-    staleScan = frames
-      .pipe(
-        staleFeeds({
-          scanMs: p.staleScanMs,
-          staleAfterMs: p.staleAfterMs,
-          venueStaleAfterMs: p.venueStaleAfterMs,
-          clock: asyncScheduler,
-        }),
-      )
-      .subscribe((a) => {
-        stats.alerts++;
-        stats.staleAlerts++;
-        countAlert(a.severity, a.detector);
-        void alertSink.write([a]);
-        sealed([alertEntry(a)]);
-      });
+    staleScan = frames.pipe(staleFeeds(staleFeedOptionsOf(p, asyncScheduler))).subscribe((a) => {
+      stats.alerts++;
+      stats.staleAlerts++;
+      countAlert(a.severity, a.detector);
+      void alertSink.write([a]);
+      sealed([alertEntry(a)]);
+    });
   };
   startStaleScan();
 

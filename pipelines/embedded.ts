@@ -34,7 +34,7 @@ import { emitEach } from './emitEach.ts';
 import { heartbeats } from './heartbeats.ts';
 import { keyBy } from './keyBy.ts';
 import { scoreDetectors } from './scoreDetectors.ts';
-import { staleFeeds } from './staleFeeds.ts';
+import { staleFeedOptionsOf, staleFeeds } from './staleFeeds.ts';
 
 /** The engine entering or leaving safe mode. */
 export interface SafeModeEvent {
@@ -207,14 +207,7 @@ export function embeddedRuntime(
       if (extra.staleFeeds ?? true)
         side.push(
           frames
-            .pipe(
-              staleFeeds({
-                scanMs: p.staleScanMs,
-                staleAfterMs: p.staleAfterMs,
-                venueStaleAfterMs: p.venueStaleAfterMs,
-                clock: asyncScheduler,
-              }),
-            )
+            .pipe(staleFeeds(staleFeedOptionsOf(p, asyncScheduler)))
             .subscribe((a) => alertSinks.forEach((s) => void s.write([a]))),
         );
       try {

@@ -8,6 +8,7 @@ import {
 import { stableId } from '../core/stableId.ts';
 import type { Alert } from '../schemas/alert.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
+import type { PolicyConfig } from '../schemas/config.ts';
 import type { Subject } from '../schemas/feature.ts';
 
 /** What the scan needs of each item: its key, its event and the event's time. */
@@ -47,6 +48,16 @@ interface Seen {
 }
 
 export const STALE_FEED_DETECTOR = 'stale-feed';
+
+/** The live runtimes' options: the policy's stale-feed settings, scanned on `clock`. */
+export function staleFeedOptionsOf(p: PolicyConfig, clock: SchedulerLike): StaleFeedOptions {
+  return {
+    scanMs: p.staleScanMs,
+    staleAfterMs: p.staleAfterMs,
+    venueStaleAfterMs: p.venueStaleAfterMs,
+    clock,
+  };
+}
 
 /**
  * Stale-feed alerts: a scan every `scanMs` flags each key whose last item is `staleAfterMs` old or
