@@ -7,22 +7,26 @@ import { SelfAddress } from './selfAddress.ts';
 export type WhaleParams = { halfLifeMs: number; whaleUsd: number; whaleAmount: number };
 
 /** The catalogue text of an address feature built on a decaying sum of its transfers. */
-type Catalogue = Pick<Feature<WhaleParams>, 'name' | 'unit' | 'description' | 'formula' | 'reveals'>;
+type Catalogue<P extends object> = Pick<Feature<P>, 'name' | 'unit' | 'description' | 'formula' | 'reveals'>;
 
-const defaults: WhaleParams = { halfLifeMs: 6 * 3_600_000, whaleUsd: 1_000_000, whaleAmount: 500 };
+const whaleDefaults: WhaleParams = { halfLifeMs: 6 * 3_600_000, whaleUsd: 1_000_000, whaleAmount: 500 };
 
 /**
  * An address feature: the decaying sum (half-life `halfLifeMs`, default 6 h) of what `contribution`
  * makes of each transfer in or out of the address (`me`), read at the latest transfer. The whale
- * count, whale volume and whale exchange flow differ only in their contribution.
+ * count, whale volume, whale exchange flow and split accumulation differ only in their
+ * contribution (and split accumulation in its parameters: pass `defaults` and `window`).
  */
-export function decayingTransferSum(
+export function decayingTransferSum<P extends { halfLifeMs: number } = WhaleParams>(
   ctx: AmlContext,
-  c: Catalogue & {
-    readonly contribution: (t: Transfer, me: string, p: WhaleParams, ctx: AmlContext) => number;
+  c: Catalogue<P> & {
+    readonly contribution: (t: Transfer, me: string, p: P, ctx: AmlContext) => number;
+    readonly defaults?: P;
+    readonly window?: string;
   },
-): Feature<WhaleParams> {
-  const state = (p: WhaleParams, self: SelfAddress, sum: DecayingSum): FeatureState => {
+): Feature<P> {
+  const defaults = c.defaults ?? (whaleDefaults as unknown as P);
+  const state = (p: P, self: SelfAddress, sum: DecayingSum): FeatureState => {
     const onTransfer = (t: Transfer, me: string): void => sum.add(c.contribution(t, me, p, ctx), t.eventTime);
     return {
       update(input) {
@@ -39,7 +43,7 @@ export function decayingTransferSum(
     unit: c.unit,
     description: c.description,
     formula: c.formula,
-    window: 'exponential, half-life halfLifeMs (default 6 h)',
+    window: c.window ?? 'exponential, half-life halfLifeMs (default 6 h)',
     reveals: c.reveals,
     keyKind: 'address',
     inputs: ['transfer', 'label'],

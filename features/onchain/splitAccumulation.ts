@@ -1,8 +1,6 @@
-import type { Transfer } from '../../schemas/onchain.ts';
-import type { Feature, FeatureState } from '../feature.ts';
-import { DecayingSum } from '../stats/decayingSum.ts';
+import type { Feature } from '../feature.ts';
 import type { AmlContext } from './amlContext.ts';
-import { SelfAddress } from './selfAddress.ts';
+import { decayingTransferSum } from './decayingTransferSum.ts';
 import { valueOf, whaleThreshold } from './transferValue.ts';
 
 type Params = {
@@ -19,9 +17,8 @@ type Params = {
  * upstream) can be the key just as well.
  */
 export function splitAccumulation(ctx: AmlContext): Feature<Params> {
-  return {
+  return decayingTransferSum<Params>(ctx, {
     name: 'split_accumulation',
-    family: 'on-chain',
     unit: 'whale thresholds',
     description: 'Small inbound transfers summed (decaying), relative to the whale size.',
     formula:
@@ -29,8 +26,6 @@ export function splitAccumulation(ctx: AmlContext): Feature<Params> {
     window: 'exponential, half-life halfLifeMs (default 24 h)',
     reveals:
       'split-order accumulation and structuring: a large position or deposit kept under reporting radar',
-    keyKind: 'address',
-    inputs: ['transfer', 'label'],
     defaults: {
       halfLifeMs: 24 * 3_600_000,
       smallUsd: 10_000,
@@ -38,33 +33,12 @@ export function splitAccumulation(ctx: AmlContext): Feature<Params> {
       whaleUsd: 1_000_000,
       whaleAmount: 500,
     },
-    shared: ctx,
-    create(params) {
-      const p = { ...this.defaults, ...params };
-      return state(ctx, p, new SelfAddress(), new DecayingSum(p.halfLifeMs));
+    contribution(t, me, p, ctx) {
+      const v = valueOf(t);
+      const small = t.usdValue !== undefined ? p.smallUsd : p.smallAmount;
+      // A known exchange wallet collecting small deposits is doing its business, not accumulating.
+      const inbound = t.to === me && t.from !== me && !ctx.book.isExchange(me);
+      return inbound && v > 0 && v < small ? v / whaleThreshold(t, p) : 0;
     },
-    restore(json, params) {
-      const p = { ...this.defaults, ...params };
-      const j = json as { s: unknown; d: unknown };
-      return state(ctx, p, SelfAddress.fromJSON(j.s), DecayingSum.fromJSON(p.halfLifeMs, j.d));
-    },
-  };
-}
-
-function state(ctx: AmlContext, p: Params, self: SelfAddress, sum: DecayingSum): FeatureState {
-  const onTransfer = (t: Transfer, me: string): void => {
-    const v = valueOf(t);
-    const small = t.usdValue !== undefined ? p.smallUsd : p.smallAmount;
-    // A known exchange wallet collecting small deposits is doing its business, not accumulating.
-    const inbound = t.to === me && t.from !== me && !ctx.book.isExchange(me);
-    sum.add(inbound && v > 0 && v < small ? v / whaleThreshold(t, p) : 0, t.eventTime);
-  };
-  return {
-    update(input) {
-      ctx.ingest(input);
-      self.each(input, onTransfer);
-    },
-    value: () => (Number.isNaN(sum.lastTime) ? undefined : sum.valueAt(sum.lastTime)),
-    toJSON: () => ({ s: self.toJSON(), d: sum.toJSON() }),
-  };
+  });
 }
