@@ -35,22 +35,26 @@ export function amlFixture(): string {
 
 const T0 = Date.UTC(2026, 0, 5, 14, 0, 0);
 
+/** One events-jsonl transfer line: ETH, `i`-th block 12 s apart from the fixture's start. */
+export function transferLine(i: number, from: string, to: string, amount: number): string {
+  return JSON.stringify({
+    schemaVersion: 1,
+    eventId: `tx-${i}`,
+    type: 'transfer',
+    chain: 'ETH',
+    txHash: `0x${i.toString(16).padStart(64, '0')}`,
+    from,
+    to,
+    asset: 'ETH',
+    amount,
+    blockTime: T0 + i * 12_000,
+    eventTime: T0 + i * 12_000,
+  });
+}
+
 /** events-jsonl lines: ordinary transfers, then the sanctioned address pays the user, who pays an exchange. */
 export function transferLines(): string[] {
-  const t = (i: number, from: string, to: string, amount: number) =>
-    JSON.stringify({
-      schemaVersion: 1,
-      eventId: `tx-${i}`,
-      type: 'transfer',
-      chain: 'ETH',
-      txHash: `0x${i.toString(16).padStart(64, '0')}`,
-      from,
-      to,
-      asset: 'ETH',
-      amount,
-      blockTime: T0 + i * 12_000,
-      eventTime: T0 + i * 12_000,
-    });
+  const t = transferLine;
   return [
     t(1, OTHER, USER, 1),
     t(2, USER, OTHER, 0.5),

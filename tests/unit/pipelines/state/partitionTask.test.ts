@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorSlots } from '../../../../detectors/index.ts';
 import { marketFeatures } from '../../../../features/index.ts';
-import { formatFor } from '../../../../pipelines/formats/index.ts';
-import type { Decision } from '../../../../pipelines/envelope.ts';
 import { snapshotOf } from '../../../../pipelines/state/changelog.ts';
-import {
-  PartitionTask,
-  type Checkpoint,
-  type TaskContext,
-} from '../../../../pipelines/state/partitionTask.ts';
+import type { Checkpoint, PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
 import { Config } from '../../../../schemas/config.ts';
-import type { Command } from '../../../../schemas/command.ts';
-import type { Sink } from '../../../../sinks/sink.ts';
 import { simulateMarket } from '../../../../simulator/marketSimulator.ts';
+import { collectingTask, compactChangelog, feedLines } from '../../../support/partitionTaskHarness.ts';
 
 const pumps = (['BTCUSDT', 'SOLUSDT'] as const).map(
   (symbol, i) =>
@@ -30,51 +23,20 @@ const lines = [...simulateMarket({ seed: 3, manipulations: pumps }, 240_000)].ma
 
 /** A task whose commands (and decisions' frame values) are collected. */
 function task(snapshot?: ReturnType<typeof snapshotOf>) {
-  const commands: Command[] = [];
-  const values: string[] = [];
-  const sink = <T>(name: string, f: (b: readonly T[]) => void): Sink<T> => ({
-    name,
-    write: f,
-    flush: async () => undefined,
-    close: async () => undefined,
-  });
-  const ctx: TaskContext = {
-    format: formatFor('events-jsonl', ''),
-    features: marketFeatures,
-    detectors: defaultDetectorSlots(),
-    policy: Config.parse({}).policy,
-    clock: (s) => s.frame.eventTime,
-    deadLetters: () => undefined,
-    now: () => 0,
-    outputs: {
-      commands: [sink('c', (b) => commands.push(...b.map((d) => d.command)))],
-      alerts: [],
-      decisions: [
-        sink<Decision>('d', (b) => values.push(...b.map((d) => Array.from(d.scored.frame.values).join(',')))),
-      ],
+  const r = collectingTask(
+    { features: marketFeatures, detectors: defaultDetectorSlots(), policy: Config.parse({}).policy },
+    { snapshot },
+  );
+  return {
+    ...r,
+    get values() {
+      return r.decisions.map((d) => Array.from(d.scored.frame.values).join(','));
     },
   };
-  return { t: new PartitionTask(0, ctx, snapshot), commands, values };
 }
 
-const feed = (t: PartitionTask, from: number, to: number) => {
-  for (let i = from; i < to; i++)
-    t.process(
-      { seq: i, bytes: lines[i]!, origin: { topic: 'e', partition: 0, offset: String(i) }, arrivalMs: 0 },
-      i,
-      0,
-    );
-};
-
-/** The changelog as compaction leaves it: the newest value per record key. */
-const compact = (cps: Checkpoint[]) => {
-  const m = new Map<string, string>();
-  for (const cp of cps) {
-    for (const r of cp.records) m.set(r.key, r.value);
-    m.set(cp.manifestRecord.key, cp.manifestRecord.value);
-  }
-  return m;
-};
+const feed = (t: PartitionTask, from: number, to: number) => feedLines(t, lines, from, to);
+const compact = compactChangelog;
 
 describe('partition task - checkpoint and restore', () => {
   it('a task restored from its changelog decides exactly what the uninterrupted task decides', () => {

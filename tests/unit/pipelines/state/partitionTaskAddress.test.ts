@@ -2,23 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { AddressRiskBook } from '../../../../features/index.ts';
 import { taskFeatures } from '../../../../pipelines/distributed.ts';
 import { detectorSlots } from '../../../../detectors/detectorSet.ts';
-import type { Decision } from '../../../../pipelines/envelope.ts';
-import { formatFor } from '../../../../pipelines/formats/index.ts';
 import { openRiskLists } from '../../../../pipelines/riskLists.ts';
 import { snapshotOf } from '../../../../pipelines/state/changelog.ts';
-import {
-  PartitionTask,
-  type Checkpoint,
-  type TaskContext,
-} from '../../../../pipelines/state/partitionTask.ts';
-import type { Alert } from '../../../../schemas/alert.ts';
-import type { Command } from '../../../../schemas/command.ts';
+import type { Checkpoint, PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
 import { Config } from '../../../../schemas/config.ts';
-import type { Sink } from '../../../../sinks/sink.ts';
-import { amlFixture, EXCHANGE, labelLine, SANCTIONED } from '../../../support/amlFixture.ts';
+import { amlFixture, EXCHANGE, labelLine, SANCTIONED, transferLine } from '../../../support/amlFixture.ts';
+import { collectingTask, compactChangelog, feedLines } from '../../../support/partitionTaskHarness.ts';
 
 const RULES = Config.parse({ detectors: { rules: true } });
-const T0 = Date.UTC(2026, 0, 5, 14, 0, 0);
 
 /**
  * Transfers among 40 wallets, the sanctioned address and an exchange (seeded), with a label event
@@ -40,21 +31,7 @@ function stream(): string[] {
     const r = rnd(100);
     const from = r < 3 ? SANCTIONED : wallet(rnd(40));
     const to = r > 96 ? EXCHANGE : wallet(rnd(40));
-    lines.push(
-      JSON.stringify({
-        schemaVersion: 1,
-        eventId: `tx-${i}`,
-        type: 'transfer',
-        chain: 'ETH',
-        txHash: `0x${i.toString(16).padStart(64, '0')}`,
-        from,
-        to,
-        asset: 'ETH',
-        amount: 1 + rnd(2_000),
-        blockTime: T0 + i * 12_000,
-        eventTime: T0 + i * 12_000,
-      }),
-    );
+    lines.push(transferLine(i, from, to, 1 + rnd(2_000)));
   }
   return lines;
 }
@@ -62,55 +39,27 @@ const lines = stream();
 
 /** A task as `flowguard run` builds it (taskFeatures over the process's lists), its outputs collected. */
 function task(book: AddressRiskBook, snapshot?: ReturnType<typeof snapshotOf>) {
-  const commands: Command[] = [];
-  const alerts: Alert[] = [];
-  const values: string[] = [];
-  const sink = <T>(name: string, f: (b: readonly T[]) => void): Sink<T> => ({
-    name,
-    write: f,
-    flush: async () => undefined,
-    close: async () => undefined,
-  });
-  const ctx: TaskContext = {
-    format: formatFor('events-jsonl', ''),
-    features: taskFeatures(book, RULES),
-    taskFeatures: () => taskFeatures(book, RULES),
-    detectors: detectorSlots(RULES.detectors),
-    policy: RULES.policy,
-    clock: (sc) => sc.frame.eventTime,
-    deadLetters: () => undefined,
-    now: () => 0,
-    outputs: {
-      commands: [sink('c', (b) => commands.push(...b.map((d) => d.command)))],
-      alerts: [sink('a', (b) => alerts.push(...b))],
-      decisions: [
-        sink<Decision>('d', (b) => {
-          for (const d of b)
-            values.push(`${d.scored.frame.subject.key} ${Array.from(d.scored.frame.values).join(',')}`);
-        }),
-      ],
+  const r = collectingTask(
+    {
+      features: taskFeatures(book, RULES),
+      taskFeatures: () => taskFeatures(book, RULES),
+      detectors: detectorSlots(RULES.detectors),
+      policy: RULES.policy,
+    },
+    { snapshot },
+  );
+  return {
+    ...r,
+    get values() {
+      return r.decisions.map(
+        (d) => `${d.scored.frame.subject.key} ${Array.from(d.scored.frame.values).join(',')}`,
+      );
     },
   };
-  return { t: new PartitionTask(0, ctx, snapshot), commands, alerts, values };
 }
 
-const feed = (t: PartitionTask, from: number, to: number) => {
-  for (let i = from; i < to; i++)
-    t.process(
-      { seq: i, bytes: lines[i]!, origin: { topic: 'e', partition: 0, offset: String(i) }, arrivalMs: 0 },
-      i,
-      0,
-    );
-};
-
-const compact = (cps: Checkpoint[]) => {
-  const m = new Map<string, string>();
-  for (const cp of cps) {
-    for (const r of cp.records) m.set(r.key, r.value);
-    m.set(cp.manifestRecord.key, cp.manifestRecord.value);
-  }
-  return m;
-};
+const feed = (t: PartitionTask, from: number, to: number) => feedLines(t, lines, from, to);
+const compact = compactChangelog;
 
 /** Runs the stream with checkpoints at the cuts, then a new task from the changelog for the rest. */
 async function interrupted(book: AddressRiskBook, edit: (records: Map<string, string>) => void = () => {}) {

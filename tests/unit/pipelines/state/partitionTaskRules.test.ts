@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { detectorFeatures, detectorSlots } from '../../../../detectors/detectorSet.ts';
 import { marketFeatures } from '../../../../features/index.ts';
-import type { Decision } from '../../../../pipelines/envelope.ts';
-import { formatFor } from '../../../../pipelines/formats/index.ts';
 import { snapshotOf } from '../../../../pipelines/state/changelog.ts';
-import {
-  PartitionTask,
-  type Checkpoint,
-  type TaskContext,
-} from '../../../../pipelines/state/partitionTask.ts';
-import type { Alert } from '../../../../schemas/alert.ts';
-import type { Command } from '../../../../schemas/command.ts';
+import type { Checkpoint, PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
 import { Config } from '../../../../schemas/config.ts';
-import type { Sink } from '../../../../sinks/sink.ts';
 import { washTrading } from '../../../../simulator/scenarios/washTrading.ts';
 import { simulate } from '../../../../simulator/simulate.ts';
+import { collectingTask, compactChangelog, feedLines } from '../../../support/partitionTaskHarness.ts';
 
 // Three venues (venue_premium needs two others), 5 min for its warm-up, then a wash trade only a rule catches.
 const events = [
@@ -25,67 +17,36 @@ const RULES = Config.parse({ detectors: { rules: true } }).detectors;
 
 /** A task running the rules as `flowguard run` builds it (fresh features per task), its outputs collected. */
 function task(partition = 0, snapshot?: ReturnType<typeof snapshotOf>) {
-  const commands: Command[] = [];
-  const alerts: Alert[] = [];
-  const values: string[] = [];
-  /** venue_premium of every venue-symbol frame (NaN while it has no value). */
-  const premiums: number[] = [];
-  const sink = <T>(name: string, f: (b: readonly T[]) => void): Sink<T> => ({
-    name,
-    write: f,
-    flush: async () => undefined,
-    close: async () => undefined,
-  });
-  const ctx: TaskContext = {
-    format: formatFor('events-jsonl', ''),
-    features: detectorFeatures(marketFeatures, RULES),
-    taskFeatures: () => detectorFeatures(marketFeatures, RULES),
-    detectors: detectorSlots(RULES),
-    policy: Config.parse({}).policy,
-    clock: (s) => s.frame.eventTime,
-    deadLetters: () => undefined,
-    now: () => 0,
-    outputs: {
-      commands: [sink('c', (b) => commands.push(...b.map((d) => d.command)))],
-      alerts: [sink('a', (b) => alerts.push(...b))],
-      decisions: [
-        sink<Decision>('d', (b) => {
-          for (const d of b) {
-            const f = d.scored.frame;
-            values.push(Array.from(f.values).join(','));
-            const i = f.names.indexOf('venue_premium');
-            if (i >= 0) premiums.push(f.values[i]!);
-          }
-        }),
-      ],
+  const r = collectingTask(
+    {
+      features: detectorFeatures(marketFeatures, RULES),
+      taskFeatures: () => detectorFeatures(marketFeatures, RULES),
+      detectors: detectorSlots(RULES),
+      policy: Config.parse({}).policy,
+    },
+    { partition, snapshot },
+  );
+  return {
+    ...r,
+    get values() {
+      return r.decisions.map((d) => Array.from(d.scored.frame.values).join(','));
+    },
+    /** venue_premium of every venue-symbol frame (NaN while it has no value). */
+    get premiums() {
+      const out: number[] = [];
+      for (const d of r.decisions) {
+        const f = d.scored.frame;
+        const i = f.names.indexOf('venue_premium');
+        if (i >= 0) out.push(f.values[i]!);
+      }
+      return out;
     },
   };
-  return { t: new PartitionTask(partition, ctx, snapshot), commands, alerts, values, premiums };
 }
 
-const feed = (t: PartitionTask, from: number, to: number, keep: (i: number) => boolean = () => true) => {
-  for (let i = from; i < to; i++)
-    if (keep(i))
-      t.process(
-        {
-          seq: i,
-          bytes: lines[i]!,
-          origin: { topic: 'e', partition: t.partition, offset: String(i) },
-          arrivalMs: 0,
-        },
-        i,
-        0,
-      );
-};
-
-const compact = (cps: Checkpoint[]) => {
-  const m = new Map<string, string>();
-  for (const cp of cps) {
-    for (const r of cp.records) m.set(r.key, r.value);
-    m.set(cp.manifestRecord.key, cp.manifestRecord.value);
-  }
-  return m;
-};
+const feed = (t: PartitionTask, from: number, to: number, keep?: (i: number) => boolean) =>
+  feedLines(t, lines, from, to, keep);
+const compact = compactChangelog;
 
 describe('partition task - the explicit rules, checkpointed and restored', () => {
   it('a task restored from its changelog with the rules on decides what the uninterrupted task decides', () => {
