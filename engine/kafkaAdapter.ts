@@ -8,6 +8,7 @@ import { Ack } from '../schemas/ack.ts';
 import type { KafkaConfig } from '../schemas/kafkaConfig.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
 import { readPartitions } from '../sinks/kafka/readPartitions.ts';
+import { renewingProducer } from '../sinks/kafka/renewingProducer.ts';
 import { ensureTopics } from '../sinks/kafka/topics.ts';
 import { runKafkaSource } from '../pipelines/sources/kafkaSource.ts';
 import { HEADER, wallMs } from '../pipelines/state/latencyHeaders.ts';
@@ -36,7 +37,12 @@ export interface EngineOnKafkaOptions {
    * restrict all trading, and the resume that ended it, next to the pipeline's decisions.
    */
   readonly audit?: boolean;
+  /** Where the adapter reports recoveries (default: standard error). */
+  readonly log?: (line: string) => void;
 }
+
+/** At most one offset commit per partition per this interval. */
+const COMMIT_INTERVAL_MS = 200;
 
 /** Headers of the command that the ack carries back, for the latency split. */
 const FORWARDED = [HEADER.eventProduced, HEADER.received, HEADER.decided, HEADER.action] as const;
@@ -49,7 +55,9 @@ const FORWARDED = [HEADER.eventProduced, HEADER.received, HEADER.decided, HEADER
  * back, so a command it answered before a restart (and that is re-delivered because its offset was
  * not committed yet, or because the pipeline replayed it) is answered DUPLICATE: exactly once
  * across restarts of either side, as far back as the acks topic and `dedupWindowMs` reach.
- * An engine with a dead-man switch is watched from the moment the adapter starts: when no
+ * When an ack cannot be written (the broker went away, or refused the producer id: the producer
+ * then renews itself), the partition is read again from its last commit and the answers the engine
+ * gave meanwhile are written again unchanged. An engine with a dead-man switch is watched from the moment the adapter starts: when no
  * HEARTBEAT from any pipeline instance came for its timeout, it enters safe mode by itself.
  */
 export async function runEngineOnKafka(
@@ -83,11 +91,11 @@ export async function runEngineOnKafka(
     },
   });
 
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
+  const log = options.log ?? ((line: string) => process.stderr.write(`flowguard engine: ${line}\n`));
+  const producer: Producer = renewingProducer(
+    () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    (err) => log(`acks producer: ${(err as Error).message}; continuing with a new producer id`),
+  );
   await producer.connect();
   const audit = options.audit
     ? kafkaAuditChain({
@@ -116,14 +124,31 @@ export async function runEngineOnKafka(
   await consumer.connect();
   await consumer.subscribe({ topic: config.topics.commands, fromBeginning: true });
   const pending = new PendingWrites();
-  const send = (topic: string, key: string, value: unknown, headers?: IHeaders) =>
-    void pending.track(
+  const write = (topic: string, key: string, value: unknown, headers?: IHeaders) =>
+    pending.track(
       producer.send({
         topic,
         acks: -1,
         messages: [{ key, value: JSON.stringify(value), ...(headers ? { headers } : {}) }],
       }),
     );
+  const send = (topic: string, key: string, value: unknown, headers?: IHeaders) =>
+    void write(topic, key, value, headers).catch(() => undefined);
+  /**
+   * Answers whose write failed, by commandId. The batch that carried their commands fails too and
+   * is read again from the last committed offset (`failed` below); the engine has applied those
+   * commands already, so the answer it gave is written again as it was, not turned into DUPLICATE.
+   */
+  const unsent = new Map<string, { ack: Ack; headers?: IHeaders }>();
+  const sendAck = (ack: Ack, headers?: IHeaders) =>
+    void write(config.topics.acks, ack.commandId, ack, headers).then(
+      () => unsent.delete(ack.commandId),
+      () => unsent.set(ack.commandId, { ack, ...(headers ? { headers } : {}) }),
+    );
+  /** Per partition, where a failed batch is read again from: the last committed offset, or the first read. */
+  const resumeAt = new Map<number, number>();
+  const lastCommitAt = new Map<number, number>();
+  let recoveries = 0;
   const ackHeaders = (m: KafkaMessage, receivedAt: number, action: string): IHeaders => {
     const h: IHeaders = {};
     for (const name of FORWARDED) {
@@ -148,9 +173,17 @@ export async function runEngineOnKafka(
         } catch {
           json = undefined;
         }
+        const partition = raw.origin.partition ?? 0;
+        if (!resumeAt.has(partition)) resumeAt.set(partition, Number(m.offset));
         const parsed = Command.safeParse(json);
         if (parsed.success) {
           const cmd = parsed.data;
+          const lost = unsent.get(cmd.commandId);
+          if (lost) {
+            // Answered before the failure, never delivered: the same answer again.
+            sendAck(lost.ack, lost.headers);
+            return;
+          }
           const before = answered.get(cmd.commandId);
           let ack: Ack;
           if (before) {
@@ -168,7 +201,7 @@ export async function runEngineOnKafka(
             checkSafeMode();
           }
           options.onAck?.(cmd, ack);
-          send(config.topics.acks, ack.commandId, ack, ackHeaders(m, receivedAt, cmd.action));
+          sendAck(ack, ackHeaders(m, receivedAt, cmd.action));
           return;
         }
         const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -182,7 +215,7 @@ export async function runEngineOnKafka(
             engineId: engine.engineId,
             ackedAt: Date.now(),
           };
-          send(config.topics.acks, id, ack);
+          sendAck(ack);
         } else {
           send(config.topics.deadLetters, 'engine', {
             schemaVersion: SCHEMA_VERSION,
@@ -196,10 +229,29 @@ export async function runEngineOnKafka(
         }
       },
       settle: () => pending.settle(),
+      async commit(partition, lastOffset) {
+        const now = Date.now();
+        if (now - (lastCommitAt.get(partition) ?? 0) < COMMIT_INTERVAL_MS) return undefined;
+        lastCommitAt.set(partition, now);
+        await pending.settle();
+        resumeAt.set(partition, lastOffset + 1);
+        return lastOffset + 1;
+      },
+      // A write or a commit failed (the broker went away, or the producer id ended): read the
+      // partition again from its last commit. Commands applied since then answer as they did.
+      async failed(partition, err) {
+        recoveries++;
+        const from = resumeAt.get(partition) ?? 0;
+        log(
+          `partition ${partition}: ${(err as Error).message}; reading the commands again from offset ${from}`,
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        return from;
+      },
       // Every command is answered at once: its ack leaves before the next command is applied.
       urgent: () => true,
     },
-    { maxInFlight: 1000, commitIntervalMs: 200 },
+    { maxInFlight: 1000, log },
   );
   return {
     get applied() {
@@ -208,6 +260,10 @@ export async function runEngineOnKafka(
     /** Commands answered DUPLICATE from the acks read back at start (re-deliveries across a restart). */
     get replayedDuplicates() {
       return replayedDuplicates;
+    },
+    /** Batches read again after a failed write or commit. */
+    get recoveries() {
+      return recoveries;
     },
     /** Commands known answered from before this adapter started. */
     get knownAnswered() {

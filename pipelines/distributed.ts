@@ -20,6 +20,7 @@ import type { Alert } from '../schemas/alert.ts';
 import type { Config, PolicyConfig } from '../schemas/config.ts';
 import type { DeadLetter } from '../schemas/deadLetter.ts';
 import { influxWriter } from '../sinks/influx/influxWriter.ts';
+import { renewingProducer } from '../sinks/kafka/renewingProducer.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
 import { ensureTopics, stateTopics } from '../sinks/kafka/topics.ts';
 import { topicSink } from '../sinks/kafka/topicSink.ts';
@@ -174,8 +175,14 @@ export async function startDistributed(o: DistributedOptions) {
   // Commands have a producer (and connection) of their own: an idempotent producer sends one
   // request at a time, and a halt must not wait behind a checkpoint or a batch of samples.
   const producerOptions = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
-  const commandProducer: Producer = kafka.producer(producerOptions);
-  const producer: Producer = kafka.producer(producerOptions);
+  // Each replaces itself after an answer that ends its producer id (sinks/kafka/renewingProducer.ts).
+  const renewed = (name: string) => (err: unknown) =>
+    log(`${name} producer: ${(err as Error).message}; continuing with a new producer id`);
+  const commandProducer: Producer = renewingProducer(
+    () => kafka.producer(producerOptions),
+    renewed('command'),
+  );
+  const producer: Producer = renewingProducer(() => kafka.producer(producerOptions), renewed('output'));
   await Promise.all([commandProducer.connect(), producer.connect()]);
   const pending = new PendingWrites();
   const decodeTotals = newDecodeStats();
@@ -551,6 +558,7 @@ export async function startDistributed(o: DistributedOptions) {
     },
     {
       maxInFlight: k.maxInFlight,
+      log,
       onBatch: (topic, partition, lag) => {
         stats.lag.set(`${topic}/${partition}`, lag);
         setConsumerLag(topic, partition, lag);

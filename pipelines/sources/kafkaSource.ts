@@ -42,6 +42,11 @@ export interface KafkaSourceOptions {
    * command producer waiting for its previous request must not wait for all of them.
    */
   readonly yieldEveryMs?: number;
+  /**
+   * Told when the consumer crashes (kafkajs gave up on an error), and whether kafkajs restarts it:
+   * a consumer that is not restarted reads nothing more, and its lag grows from then on.
+   */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -76,6 +81,13 @@ export async function runKafkaSource(
     await settle();
     return lastOffset + 1;
   };
+  const log = options.log;
+  if (log)
+    consumer.on(consumer.events.CRASH, ({ payload }) =>
+      log(
+        `consumer crashed: ${payload.error.message}; ${payload.restart ? 'kafkajs restarts it' : 'kafkajs does not restart it'}`,
+      ),
+    );
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
