@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { ServiceError } from '../core/errors.ts';
 import { waitFor } from './waitFor.ts';
@@ -44,6 +54,12 @@ export function runningPid(daemon: Daemon): number | undefined {
   return undefined;
 }
 
+/**
+ * A log above this size is moved aside (to `<log>.1`, replacing the previous one) when its daemon
+ * starts: a daemon's log is appended to across every start, and the broker's had reached 1.7 GB.
+ */
+const MAX_LOG_BYTES = 64 << 20;
+
 /** Starts `command args` detached from this process, output appended to the log file. */
 export function startDaemon(
   daemon: Daemon,
@@ -53,6 +69,8 @@ export function startDaemon(
 ): number {
   mkdirSync(dirname(daemon.pidFile), { recursive: true });
   mkdirSync(dirname(daemon.logFile), { recursive: true });
+  if (existsSync(daemon.logFile) && statSync(daemon.logFile).size > MAX_LOG_BYTES)
+    renameSync(daemon.logFile, `${daemon.logFile}.1`);
   const log = openSync(daemon.logFile, 'a');
   try {
     const child = spawn(command, args, {

@@ -137,6 +137,10 @@ export async function startKafka(settings: ServicesSettings): Promise<void> {
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',
     '-Djava.awt.headless=true',
+    // Warnings and errors only: at INFO the broker logs every partition and consumer group it
+    // loads, hundreds of thousands of lines per start on a machine that has run many tests.
+    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+    '-Dorg.slf4j.simpleLogger.showDateTime=true',
     '-cp',
     classpath,
     'kafka.Kafka',

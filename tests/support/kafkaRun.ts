@@ -35,19 +35,29 @@ export function eventKey(e: InputEvent): string {
   return e.asset;
 }
 
-/** Produces events in batches, in order per key. */
+/**
+ * Produces events in batches, in order per key. `attempts` > 1 sends a refused batch again (the
+ * whole batch: at least once), for writes right after a broker restart, when the broker answers
+ * metadata before it leads its partitions again.
+ */
 export async function produceEvents(
   producer: Producer,
   topic: string,
   events: readonly InputEvent[],
   batch = 1000,
+  attempts = 1,
 ): Promise<void> {
   for (let i = 0; i < events.length; i += batch) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: events.slice(i, i + batch).map((e) => ({ key: eventKey(e), value: JSON.stringify(e) })),
-    });
+    const messages = events.slice(i, i + batch).map((e) => ({ key: eventKey(e), value: JSON.stringify(e) }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await producer.send({ topic, acks: -1, messages });
+        break;
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
   }
 }
 
