@@ -35,6 +35,8 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
   const answers: { command: Command; ack: Ack; at: number }[] = [];
   const instances: Instance[] = [];
   let adapter: Awaited<ReturnType<typeof runEngineOnKafka>> | undefined;
+  /** Sees every answer of the engine as it is given (the kill point below sets it). */
+  let freeze: (a: { command: Command; ack: Ack }) => void = () => undefined;
 
   afterAll(async () => {
     for (const i of instances)
@@ -91,7 +93,10 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
     adapter = await runEngineOnKafka(engine, k, {
       // flowguard run also sends heartbeats on the commands topic: not the policy's commands.
       onAck: (command, ack) => {
-        if (command.action !== 'HEARTBEAT') answers.push({ command, ack, at: Date.now() });
+        if (command.action === 'HEARTBEAT') return;
+        const answer = { command, ack, at: Date.now() };
+        answers.push(answer);
+        freeze(answer);
       },
     });
     const file = configFile(config);
@@ -104,9 +109,22 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
     instances.push(victim, survivor);
 
     // The kill point: just after the victim issued a command that its last checkpoint does not
-    // hold, so the survivor must replay it. The victim is frozen (SIGSTOP) while this is checked
-    // against the changelog, then killed (SIGKILL) without a chance to checkpoint.
+    // hold, so the survivor must replay it. The victim is frozen (SIGSTOP) the moment the engine
+    // answers such a command (a poll would often come after the victim's next checkpoint, 1.5 s
+    // later, on a loaded machine: CI missed all 12 chances once), checked against the changelog,
+    // then killed (SIGKILL) without a chance to checkpoint, or let go to try the next command.
     const considered = new Set<string>();
+    /** Set once both instances hold partitions: the victim's, and its command now frozen on. */
+    let victimPartitions: Set<number> | undefined;
+    let frozenOn: Command | undefined;
+    freeze = (a) => {
+      if (frozenOn || !victimPartitions || a.ack.status !== 'APPLIED' || considered.has(a.command.commandId))
+        return;
+      if (!victimPartitions.has(partitionOfKey.get(a.command.scope.key) ?? -1)) return;
+      considered.add(a.command.commandId);
+      frozenOn = a.command;
+      victim.child.kill('SIGSTOP');
+    };
     let replayed: Command | undefined;
     let killedAt = 0;
     /** The replayed command's partition and the victim's last checkpoint of it when killed. */
@@ -118,22 +136,22 @@ describe('scale-out - two instances, one killed with SIGKILL mid-scenario', () =
         // A coordinator moving or loading answers with retriable errors: ask again.
         const p = await progress(admin, k.groupId, k.topics.events).catch(() => undefined);
         state = `committed ${p?.committed} of ${total}; ${answers.length} answers; considered ${considered.size}`;
-        if (!p || p.committed < total * 0.2) return false;
-        const mine = new Set(await partitionsOf('victim').catch(() => []));
-        state += `; victim has ${[...mine].join(',')}`;
-        const c = answers.find(
-          (a) =>
-            a.ack.status === 'APPLIED' &&
-            !considered.has(a.command.commandId) &&
-            mine.has(partitionOfKey.get(a.command.scope.key) ?? -1),
-        )?.command;
+        if (!p) return false;
+        if (!victimPartitions) {
+          if (p.committed < total * 0.2) return false;
+          const mine = new Set(await partitionsOf('victim').catch(() => []));
+          const theirs = await partitionsOf('survivor').catch(() => []);
+          if (mine.size === 0 || theirs.length === 0) return false;
+          victimPartitions = mine;
+          state += `; victim has ${[...mine].join(',')}`;
+        }
+        const c = frozenOn;
         if (!c) return false;
-        considered.add(c.commandId);
-        victim.child.kill('SIGSTOP');
         const partition = partitionOfKey.get(c.scope.key)!;
         const trigger = offsetOfEvent.get(c.evidence?.triggeringEvents.at(-1)?.eventId ?? '') ?? Infinity;
         const m = (await manifests(kafka, stateTopics(k).changelog)).get(partition);
         if (m && m.offset >= trigger) {
+          frozenOn = undefined;
           victim.child.kill('SIGCONT');
           return false;
         }
