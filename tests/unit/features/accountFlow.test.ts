@@ -5,6 +5,9 @@ import { oneSidedAggression } from '../../../features/orderflow/oneSidedAggressi
 import { selfTradeCount } from '../../../features/orderflow/selfTradeCount.ts';
 import { oneSidedAggressionSlot, washTradingSlot } from '../../../detectors/rules/marketRules.ts';
 import type { InputEvent } from '../../../schemas/event.ts';
+import { simulate } from '../../../simulator/simulate.ts';
+import type { Scenario } from '../../../simulator/scenario.ts';
+import { momentumIgnition } from '../../../simulator/scenarios/momentumIgnition.ts';
 
 let n = 0;
 const base = (t: number) => ({
@@ -131,5 +134,41 @@ describe('self_trade_count - trades with one account on both sides', () => {
     expect(rule.score([0.001, 1])).toBeLessThan(1);
     // The share still alerts alone (one large wash print).
     expect(rule.score([0.005, 1])).toBeCloseTo(1);
+  });
+});
+
+describe('one_sided_aggression on simulated flow', () => {
+  /** The feature's largest value per venue-symbol over a simulation, and when the target first reached `at`. */
+  function scan(scenario: Scenario | undefined, target: string, at: number) {
+    const start = Date.UTC(2026, 0, 5, 14, 0, 0);
+    const states = new Map<string, FeatureState>();
+    const book = new OrderBook();
+    let most = 0;
+    let reached: number | undefined;
+    for (const event of simulate({
+      seed: 1,
+      startTime: start,
+      durationMs: 240_000,
+      scenarios: scenario ? [{ scenario, startMs: 180_000 }] : [],
+    })) {
+      if (event.type !== 'order' && event.type !== 'trade') continue;
+      const key = `${event.venue}:${event.symbol}`;
+      let st = states.get(key);
+      if (!st) states.set(key, (st = oneSidedAggression.create()));
+      st.update({ event, book });
+      const v = st.value() ?? 0;
+      if (key === target && reached === undefined && v >= at) reached = event.eventTime - start - 180_000;
+      else if (key !== target || !scenario) most = Math.max(most, v);
+    }
+    return { most, reached };
+  }
+
+  it('stays under the rule in normal flow; the igniter reaches it within about a second', () => {
+    const normal = scan(undefined, '', 6);
+    expect(normal.most).toBeGreaterThan(0);
+    expect(normal.most).toBeLessThan(6);
+    const ignition = scan(momentumIgnition, 'venue-a:BTCUSDT', 6);
+    expect(ignition.reached).toBeGreaterThanOrEqual(0);
+    expect(ignition.reached).toBeLessThan(1_200);
   });
 });
