@@ -2,6 +2,8 @@ import type { Feature } from '../../features/feature.ts';
 import { fleetingLargeOrders } from '../../features/orderflow/fleetingLargeOrders.ts';
 import { venuePremium } from '../../features/crossAsset/venuePremium.ts';
 import { layerPulls } from '../../features/orderflow/layerPulls.ts';
+import { oneSidedAggression } from '../../features/orderflow/oneSidedAggression.ts';
+import { selfTradeCount } from '../../features/orderflow/selfTradeCount.ts';
 import { referencePriceMove } from '../../features/reference/referencePriceMove.ts';
 import type { DetectorSlot } from '../../pipelines/scoreDetectors.ts';
 import { flaggedCounterpartySlot, splitAccumulationSlot, whaleInflowSlot } from './addressRules.ts';
@@ -9,6 +11,7 @@ import {
   correlationBreakSlot,
   dislocationSlot,
   layeringSlot,
+  oneSidedAggressionSlot,
   quoteStuffingSlot,
   spoofingSlot,
   venuePremiumSlot,
@@ -31,6 +34,7 @@ export function ruleSlots(): DetectorSlot[] {
     layeringSlot,
     quoteStuffingSlot,
     washTradingSlot,
+    oneSidedAggressionSlot,
     dislocationSlot,
     venuePremiumSlot,
     correlationBreakSlot,
@@ -47,7 +51,14 @@ export function ruleSlots(): DetectorSlot[] {
  * (`withRuleFeatures` does), or take a fresh set from `createRuleFeatures()`.
  */
 export function createRuleFeatures(): readonly Feature[] {
-  return [fleetingLargeOrders, layerPulls, referencePriceMove, venuePremium()] as readonly Feature[];
+  return [
+    fleetingLargeOrders,
+    layerPulls,
+    oneSidedAggression,
+    selfTradeCount,
+    referencePriceMove,
+    venuePremium(),
+  ] as readonly Feature[];
 }
 
 /** One process-wide set of the rule features (the replay command's). */

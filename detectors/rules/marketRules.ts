@@ -42,12 +42,28 @@ export const quoteStuffingSlot = slot(
 );
 
 /**
- * Wash trading: 0.5 % of the minute's volume with one account on both sides, 1 % halts. Venues
- * prevent self-trades by default, so normal flow has none: one deliberate wash trade is enough.
+ * Wash trading: 0.5 % of the minute's volume with one account on both sides, or two self-trades in
+ * a minute, whichever is first; 1 % or four halt. Venues prevent self-trades by default, so normal
+ * flow has none. The count is there because in a busy minute the first wash prints are well under
+ * 0.5 % of the volume (0.13 % on seed 3 of the suite): two deliberate ones are evidence enough.
  */
 export const washTradingSlot = slot(
   'venue-symbol',
-  () => new ThresholdRule('wash-trade-rule', ['wash_trade_share'], (x) => units(x[0]!, 0.005)),
+  () =>
+    new ThresholdRule('wash-trade-rule', ['wash_trade_share', 'self_trade_count'], (x) =>
+      Math.max(units(x[0]!, 0.005), units(x[1]!, 2)),
+    ),
+);
+
+/**
+ * One-sided aggression: one account sending six aggressive orders on one side within 2 s without
+ * quoting the other side (`one_sided_aggression`; normal flow reaches 4 in an hour on seeds 1-5,
+ * market makers re-pricing across stale quotes excluded as two-sided); twelve halt. Momentum
+ * ignition's burst, seen at its first orders rather than when the price has moved.
+ */
+export const oneSidedAggressionSlot = slot(
+  'venue-symbol',
+  () => new ThresholdRule('one-sided-aggression-rule', ['one_sided_aggression'], (x) => units(x[0]!, 6)),
 );
 
 /**

@@ -26,6 +26,8 @@ describe('detector set - what the configuration selects', () => {
     expect(names(a).slice(marketFeatures.length)).toEqual([
       'fleeting_large_orders',
       'layer_pulls',
+      'one_sided_aggression',
+      'self_trade_count',
       'reference_price_move',
       'venue_premium',
     ]);
