@@ -28,6 +28,7 @@ import type { CrossFeature } from './crossAsset/crossFeature.ts';
 import { leadLag } from './crossAsset/leadLag.ts';
 import { priceDislocation } from './crossAsset/priceDislocation.ts';
 import { correlation1m, correlation5m } from './crossAsset/rollingCorrelation.ts';
+import { signComovement } from './crossAsset/signComovement.ts';
 import { AmlContext } from './onchain/amlContext.ts';
 import { createOnchainFeatures } from './onchain/onchainFeatures.ts';
 
@@ -106,6 +107,7 @@ export const crossAssetFeatures: readonly CrossFeature[] = [
   correlation1m,
   correlation5m,
   correlationBreak,
+  signComovement,
   leadLag,
   basis,
   priceDislocation,

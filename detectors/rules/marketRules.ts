@@ -87,12 +87,28 @@ export const venuePremiumSlot = slot(
 );
 
 /**
- * Correlation break: two assets that normally move together (5-minute return correlation about
- * 0.45, never below 0.03 in hours of normal flow) turning to a negative correlation: -0.1 alerts,
- * -0.4 halts (`correlation_5m`). The 1-minute correlation and its z-score (`correlation_break`)
- * swing too widely in normal flow to tell a break from noise.
+ * Correlation break: two assets that normally move together turning against each other. Either
+ * of two measures alerts: the 5-minute return correlation (about 0.45, never below 0.03 in hours
+ * of normal flow) at -0.1, halting at -0.4 (`correlation_5m`); or the 90 s sign test of
+ * co-movement (`sign_comovement`; an hour of normal flow on each of seeds 1-5 never goes below
+ * -1.9, and the real Binance captures raise nothing) at z = -2.5, halting at -5. The correlation
+ * misses a break in a quiet market, where the decoupled leg's own noise dilutes it to about 0; the
+ * sign test, blind to move sizes, still sees the legs step against each other. The 1-minute
+ * correlation and its z-score (`correlation_break`) swing too widely in normal flow to tell a
+ * break from noise.
  */
 export const correlationBreakSlot = slot(
   'asset-pair',
-  () => new ThresholdRule('correlation-break-rule', ['correlation_5m'], (x) => units(0.2 - x[0]!, 0.3)),
+  () =>
+    new ThresholdRule(
+      'correlation-break-rule',
+      ['correlation_5m', 'sign_comovement'],
+      (x) => Math.max(...correlationBreakUnits(x)),
+      (x) => correlationBreakUnits(x).map((u) => Math.max(0, u)),
+    ),
 );
+
+/** Each measure of the correlation-break rule in threshold units (0 while it is missing). */
+function correlationBreakUnits(x: ArrayLike<number>): [number, number] {
+  return [units(0.2 - x[0]!, 0.3), units(-x[1]!, 2.5)];
+}

@@ -6,6 +6,7 @@ import type { CrossFeature, CrossInput } from '../../../features/crossAsset/cros
 import { leadLag } from '../../../features/crossAsset/leadLag.ts';
 import { priceDislocation } from '../../../features/crossAsset/priceDislocation.ts';
 import { rollingCorrelation } from '../../../features/crossAsset/rollingCorrelation.ts';
+import { signComovement } from '../../../features/crossAsset/signComovement.ts';
 import { close } from './support/marketStream.ts';
 import { mean, pearson } from './support/naive.ts';
 
@@ -140,6 +141,21 @@ describe('cross-asset features - match a naive full recomputation on random pair
         },
         { windowSamples: 8, lag: 2 },
         1e-7,
+      ),
+    ).toBeGreaterThan(0));
+
+  it('sign_comovement (same-direction steps against opposite ones, as a z-score)', () =>
+    expect(
+      check(
+        signComovement,
+        (xs, p) => {
+          const r = returns(xs).slice(-p.windowSamples);
+          if (r.length < p.windowSamples) return undefined;
+          const s = r.map(([a, b]) => Math.sign(a) * Math.sign(b));
+          const moved = s.filter((x) => x !== 0).length;
+          return moved === 0 ? undefined : s.reduce((t, x) => t + x, 0) / Math.sqrt(moved);
+        },
+        { windowSamples: 8 },
       ),
     ).toBeGreaterThan(0));
 
