@@ -39,6 +39,8 @@ export interface EngineOnKafkaOptions {
   readonly audit?: boolean;
   /** Where the adapter reports recoveries (default: standard error). */
   readonly log?: (line: string) => void;
+  /** The commands consumer crashed and kafkajs will not restart it: no command is read any more. */
+  readonly onConsumerLost?: (error: Error) => void;
 }
 
 /** At most one offset commit per partition per this interval. */
@@ -251,7 +253,7 @@ export async function runEngineOnKafka(
       // Every command is answered at once: its ack leaves before the next command is applied.
       urgent: () => true,
     },
-    { maxInFlight: 1000, log },
+    { maxInFlight: 1000, log, ...(options.onConsumerLost ? { onLost: options.onConsumerLost } : {}) },
   );
   return {
     get applied() {

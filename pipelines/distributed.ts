@@ -53,6 +53,11 @@ export interface DistributedOptions {
   /** Progress lines (restores, revocations, checkpoint failures); default: stderr. */
   readonly log?: (line: string) => void;
   /**
+   * The events consumer crashed and kafkajs will not restart it: this instance reads nothing more
+   * (its partitions stay assigned to it until it leaves the group). Default: logged only.
+   */
+  readonly onConsumerLost?: (error: Error) => void;
+  /**
    * HEARTBEATs on the commands topic for the engine's dead-man switch, every
    * `policy.engine.heartbeatIntervalMs`, on this instance's own scope
    * `heartbeat:<groupId>/<instance>`. Off by default in this API (tests and benchmarks count the
@@ -559,6 +564,7 @@ export async function startDistributed(o: DistributedOptions) {
     {
       maxInFlight: k.maxInFlight,
       log,
+      ...(o.onConsumerLost ? { onLost: o.onConsumerLost } : {}),
       onBatch: (topic, partition, lag) => {
         stats.lag.set(`${topic}/${partition}`, lag);
         setConsumerLag(topic, partition, lag);

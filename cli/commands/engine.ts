@@ -19,6 +19,10 @@ pipeline running it enters safe mode after deadManMs. Safe-mode changes are prin
 sealed into the engine's own hash chain on the audit topic (engine/<engine id>/<start time>;
 flowguard audit verify-topic checks it).
 
+When its Kafka consumer stops for good (an error kafkajs does not retry), the engine stops and
+exits with status 1, for its supervisor to start it again; it then answers re-delivered commands
+DUPLICATE from the acks it reads back.
+
 Options:
   --engine-id ID   the engineId in acks (default reference-engine)
   --no-dead-man    no dead-man switch (tests and benchmarks without a pipeline)
@@ -52,7 +56,16 @@ export const engineCommand: Command = {
             : `flowguard engine: left safe mode on an explicit global RESUME`,
         ),
     });
-    const adapter = await runEngineOnKafka(engine, config.kafka, { audit: !values['no-audit'] });
+    /** Set when the commands consumer stopped for good; wakes the wait below. */
+    let lost: Error | undefined;
+    let wake = (): void => undefined;
+    const adapter = await runEngineOnKafka(engine, config.kafka, {
+      audit: !values['no-audit'],
+      onConsumerLost: (err) => {
+        lost = err;
+        wake();
+      },
+    });
     console.error(
       `flowguard engine: ${engine.engineId} reading ${config.kafka.topics.commands}, answering on ${config.kafka.topics.acks}` +
         (values['no-dead-man']
@@ -62,11 +75,17 @@ export const engineCommand: Command = {
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
+      wake = resolve;
+      if (lost) resolve();
     });
+    if (lost)
+      console.error(
+        `flowguard engine: the Kafka consumer stopped for good (${lost.message}); exiting with status 1 so that the supervisor starts the engine again`,
+      );
     await adapter.stop();
     console.error(
       `flowguard engine: ${engine.applied} applied, ${engine.duplicates} duplicates, ${engine.rejected} rejected`,
     );
-    return 0;
+    return lost ? 1 : 0;
   },
 };

@@ -15,7 +15,9 @@ const help = `Usage: flowguard run --config FILE [--aml DIR] [--instance-id ID] 
 The pipeline between Apache Kafka and InfluxDB: consumes the events topic in the configured
 consumer group, produces commands, alerts and dead letters, writes history to InfluxDB.
 SIGTERM or Ctrl-C stops consuming, waits until Kafka holds every output, commits the offsets,
-flushes InfluxDB and exits. Configuration: one JSON file plus FLOWGUARD_* environment
+flushes InfluxDB and exits. When the Kafka consumer stops for good (an error kafkajs does not
+retry), the instance stops the same way and exits with status 1, for its supervisor to start it
+again. Configuration: one JSON file plus FLOWGUARD_* environment
 variables (docs/configuration.md); the InfluxDB token comes from the environment variable named
 by influxdb.tokenEnv (FLOWGUARD_INFLUX_TOKEN by default).
 
@@ -97,8 +99,15 @@ export const runCommand: Command = {
       console.error(
         `flowguard run: ${config.influxdb.tokenEnv} is not set: history will not be written to InfluxDB (pass --no-influx to silence this)`,
       );
+    /** Set when the events consumer stopped for good; wakes the wait below. */
+    let lost: Error | undefined;
+    let wake = (): void => undefined;
     const rt = await startDistributed({
       config,
+      onConsumerLost: (err) => {
+        lost = err;
+        wake();
+      },
       heartbeats: !values['no-heartbeats'],
       audit: !values['no-audit'],
       staleFeeds: !values['no-stale-feeds'],
@@ -139,8 +148,14 @@ export const runCommand: Command = {
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
+      wake = resolve;
+      if (lost) resolve();
     });
     clearInterval(timer);
+    if (lost)
+      console.error(
+        `flowguard run: the Kafka consumer stopped for good (${lost.message}); exiting with status 1 so that the supervisor starts this instance again (its partitions resume from their checkpoints)`,
+      );
     console.error('flowguard run: stopping: committing, flushing, closing');
     running = false;
     await server?.close();
@@ -148,6 +163,6 @@ export const runCommand: Command = {
     await rt.stop();
     const d = rt.influx?.stats;
     if (d) console.error(`flowguard run: InfluxDB ${d.written} points written, ${d.dropped} dropped`);
-    return 0;
+    return lost ? 1 : 0;
   },
 };

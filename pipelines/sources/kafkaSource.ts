@@ -47,6 +47,12 @@ export interface KafkaSourceOptions {
    * a consumer that is not restarted reads nothing more, and its lag grows from then on.
    */
   readonly log?: (line: string) => void;
+  /**
+   * The consumer crashed and kafkajs will not restart it (a non-retriable error): nothing more is
+   * read from here on. The owner decides what to do (`flowguard run` exits non-zero, so that its
+   * supervisor starts it again and the partitions resume from their checkpoints).
+   */
+  readonly onLost?: (error: Error) => void;
 }
 
 /**
@@ -81,13 +87,14 @@ export async function runKafkaSource(
     await settle();
     return lastOffset + 1;
   };
-  const log = options.log;
-  if (log)
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      log(
+  const { log, onLost } = options;
+  if (log || onLost)
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      log?.(
         `consumer crashed: ${payload.error.message}; ${payload.restart ? 'kafkajs restarts it' : 'kafkajs does not restart it'}`,
-      ),
-    );
+      );
+      if (!payload.restart) onLost?.(payload.error);
+    });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
