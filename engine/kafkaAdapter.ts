@@ -147,9 +147,6 @@ export async function runEngineOnKafka(
       () => unsent.delete(ack.commandId),
       () => unsent.set(ack.commandId, { ack, ...(headers ? { headers } : {}) }),
     );
-  /** Per partition, where a failed batch is read again from: the last committed offset, or the first read. */
-  const resumeAt = new Map<number, number>();
-  const lastCommitAt = new Map<number, number>();
   let recoveries = 0;
   const ackHeaders = (m: KafkaMessage, receivedAt: number, action: string): IHeaders => {
     const h: IHeaders = {};
@@ -175,8 +172,6 @@ export async function runEngineOnKafka(
         } catch {
           json = undefined;
         }
-        const partition = raw.origin.partition ?? 0;
-        if (!resumeAt.has(partition)) resumeAt.set(partition, Number(m.offset));
         const parsed = Command.safeParse(json);
         if (parsed.success) {
           const cmd = parsed.data;
@@ -231,19 +226,10 @@ export async function runEngineOnKafka(
         }
       },
       settle: () => pending.settle(),
-      async commit(partition, lastOffset) {
-        const now = Date.now();
-        if (now - (lastCommitAt.get(partition) ?? 0) < COMMIT_INTERVAL_MS) return undefined;
-        lastCommitAt.set(partition, now);
-        await pending.settle();
-        resumeAt.set(partition, lastOffset + 1);
-        return lastOffset + 1;
-      },
       // A write or a commit failed (the broker went away, or the producer id ended): read the
       // partition again from its last commit. Commands applied since then answer as they did.
-      async failed(partition, err) {
+      async failed(partition, err, from) {
         recoveries++;
-        const from = resumeAt.get(partition) ?? 0;
         log(
           `partition ${partition}: ${(err as Error).message}; reading the commands again from offset ${from}`,
         );
@@ -253,7 +239,12 @@ export async function runEngineOnKafka(
       // Every command is answered at once: its ack leaves before the next command is applied.
       urgent: () => true,
     },
-    { maxInFlight: 1000, log, ...(options.onConsumerLost ? { onLost: options.onConsumerLost } : {}) },
+    {
+      maxInFlight: 1000,
+      commitIntervalMs: COMMIT_INTERVAL_MS,
+      log,
+      ...(options.onConsumerLost ? { onLost: options.onConsumerLost } : {}),
+    },
   );
   return {
     get applied() {

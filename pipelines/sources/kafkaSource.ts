@@ -19,9 +19,12 @@ export interface KafkaBatchHandler {
   commit?(partition: number, lastOffset: number): Promise<number | undefined>;
   /**
    * Settling or committing failed: the partition's state must be rebuilt; returns the offset to
-   * read the partition again from (its last checkpoint). Without it the error ends the batch.
+   * read the partition again from (its last checkpoint). `committed` is where this source last
+   * committed the partition (or, before its first commit, the first offset it read of it): a
+   * handler whose state is idempotent can simply read again from there. Without `failed` the error
+   * ends the batch.
    */
-  failed?(partition: number, err: unknown): Promise<number>;
+  failed?(partition: number, err: unknown, committed: number): Promise<number>;
   /**
    * After each message: true when it produced an output that must leave now (a command). The
    * source then yields to the event loop before the next message, so the producer can write it
@@ -75,6 +78,8 @@ export async function runKafkaSource(
   /** Messages handed over since the outputs last settled. */
   let unsettled = 0;
   const lastCommit = new Map<string, number>();
+  /** Per topic/partition: the offset last committed here, or the first one read before any commit. */
+  const committedAt = new Map<string, number>();
   const settle = async () => {
     await handler.settle();
     unsettled = 0;
@@ -101,7 +106,10 @@ export async function runKafkaSource(
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
       const { topic, partition } = batch;
+      const id = `${topic}/${partition}`;
       const from = handler.begin ? await handler.begin(partition) : 0;
+      if (!committedAt.has(id) && batch.messages.length > 0)
+        committedAt.set(id, Math.max(from, Number(batch.messages[0]!.offset)));
       let last: number | undefined;
       let sliceStart = performance.now();
       /** False when the partition must be read again from where `failed` says. */
@@ -111,7 +119,7 @@ export async function runKafkaSource(
           return true;
         } catch (err) {
           if (!handler.failed) throw err;
-          const again = await handler.failed(partition, err);
+          const again = await handler.failed(partition, err, committedAt.get(id) ?? from);
           unsettled = 0;
           consumer.seek({ topic, partition, offset: String(again) });
           return false;
@@ -154,8 +162,10 @@ export async function runKafkaSource(
         const offset = handler.commit
           ? await handler.commit(partition, lastOffset)
           : await commitDefault(topic, partition, lastOffset);
-        if (offset !== undefined)
+        if (offset !== undefined) {
           await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+          committedAt.set(id, offset);
+        }
       });
       if (!ok) return;
       resolveOffset(String(lastOffset));
