@@ -64,6 +64,27 @@ export function feedLines(
       );
 }
 
+/**
+ * Feeds lines [0, last cut) to the task, checkpointing (snapshot, then confirm as the broker would)
+ * at each cut, and returns the changelog as compaction leaves it: what a successor restores from.
+ */
+export function checkpointAtCuts(
+  t: PartitionTask,
+  lines: readonly string[],
+  cuts: readonly number[],
+): Map<string, string> {
+  const cps: Checkpoint[] = [];
+  let from = 0;
+  for (const cut of cuts) {
+    feedLines(t, lines, from, cut);
+    from = cut;
+    const cp = t.snapshot()!;
+    t.confirm(cp);
+    cps.push(cp);
+  }
+  return compactChangelog(cps);
+}
+
 /** The changelog as compaction leaves it: the newest value per record key. */
 export function compactChangelog(cps: readonly Checkpoint[]): Map<string, string> {
   const m = new Map<string, string>();

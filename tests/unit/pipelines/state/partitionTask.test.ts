@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { defaultDetectorSlots } from '../../../../detectors/index.ts';
 import { marketFeatures } from '../../../../features/index.ts';
 import { snapshotOf } from '../../../../pipelines/state/changelog.ts';
-import type { Checkpoint, PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
+import type { PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
 import { Config } from '../../../../schemas/config.ts';
 import { simulateMarket } from '../../../../simulator/marketSimulator.ts';
-import { collectingTask, compactChangelog, feedLines } from '../../../support/partitionTaskHarness.ts';
+import {
+  checkpointAtCuts,
+  collectingTask,
+  compactChangelog,
+  feedLines,
+} from '../../../support/partitionTaskHarness.ts';
 
 const pumps = (['BTCUSDT', 'SOLUSDT'] as const).map(
   (symbol, i) =>
@@ -45,15 +50,8 @@ describe('partition task - checkpoint and restore', () => {
     expect(whole.commands.map((c) => c.action)).toContain('HALT');
 
     const first = task();
-    const cps: Checkpoint[] = [];
     const third = Math.floor(lines.length / 3);
-    for (const cut of [third, 2 * third]) {
-      feed(first.t, cut === third ? 0 : third, cut);
-      const cp = first.t.snapshot()!;
-      first.t.confirm(cp);
-      cps.push(cp);
-    }
-    const restored = task(snapshotOf(0, compact(cps)));
+    const restored = task(snapshotOf(0, checkpointAtCuts(first.t, lines, [third, 2 * third])));
     expect(restored.t.nextOffset).toBe(2 * third);
     expect(restored.t.counts.messages).toBe(2 * third);
     feed(restored.t, 2 * third, lines.length);

@@ -4,10 +4,10 @@ import { taskFeatures } from '../../../../pipelines/distributed.ts';
 import { detectorSlots } from '../../../../detectors/detectorSet.ts';
 import { openRiskLists } from '../../../../pipelines/riskLists.ts';
 import { snapshotOf } from '../../../../pipelines/state/changelog.ts';
-import type { Checkpoint, PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
+import type { PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
 import { Config } from '../../../../schemas/config.ts';
 import { amlFixture, EXCHANGE, labelLine, SANCTIONED, transferLine } from '../../../support/amlFixture.ts';
-import { collectingTask, compactChangelog, feedLines } from '../../../support/partitionTaskHarness.ts';
+import { checkpointAtCuts, collectingTask, feedLines } from '../../../support/partitionTaskHarness.ts';
 
 const RULES = Config.parse({ detectors: { rules: true } });
 
@@ -59,22 +59,12 @@ function task(book: AddressRiskBook, snapshot?: ReturnType<typeof snapshotOf>) {
 }
 
 const feed = (t: PartitionTask, from: number, to: number) => feedLines(t, lines, from, to);
-const compact = compactChangelog;
 
 /** Runs the stream with checkpoints at the cuts, then a new task from the changelog for the rest. */
 async function interrupted(book: AddressRiskBook, edit: (records: Map<string, string>) => void = () => {}) {
   const first = task(book);
-  const cps: Checkpoint[] = [];
   const cuts = [250, 420];
-  let from = 0;
-  for (const cut of cuts) {
-    feed(first.t, from, cut);
-    from = cut;
-    const cp = first.t.snapshot()!;
-    first.t.confirm(cp);
-    cps.push(cp);
-  }
-  const records = compact(cps);
+  const records = checkpointAtCuts(first.t, lines, cuts);
   edit(records);
   const restored = task(book, snapshotOf(0, records));
   feed(restored.t, cuts[1]!, lines.length);

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { detectorFeatures, detectorSlots } from '../../../../detectors/detectorSet.ts';
 import { marketFeatures } from '../../../../features/index.ts';
 import { snapshotOf } from '../../../../pipelines/state/changelog.ts';
-import type { Checkpoint, PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
+import type { PartitionTask } from '../../../../pipelines/state/partitionTask.ts';
 import { Config } from '../../../../schemas/config.ts';
 import { washTrading } from '../../../../simulator/scenarios/washTrading.ts';
 import { simulate } from '../../../../simulator/simulate.ts';
-import { collectingTask, compactChangelog, feedLines } from '../../../support/partitionTaskHarness.ts';
+import { checkpointAtCuts, collectingTask, feedLines } from '../../../support/partitionTaskHarness.ts';
 
 // Three venues (venue_premium needs two others), 5 min for its warm-up, then a wash trade only a rule catches.
 const events = [
@@ -46,7 +46,6 @@ function task(partition = 0, snapshot?: ReturnType<typeof snapshotOf>) {
 
 const feed = (t: PartitionTask, from: number, to: number, keep?: (i: number) => boolean) =>
   feedLines(t, lines, from, to, keep);
-const compact = compactChangelog;
 
 describe('partition task - the explicit rules, checkpointed and restored', () => {
   it('a task restored from its changelog with the rules on decides what the uninterrupted task decides', () => {
@@ -57,18 +56,9 @@ describe('partition task - the explicit rules, checkpointed and restored', () =>
     expect(whole.premiums.some((p) => Number.isFinite(p))).toBe(true);
 
     const first = task();
-    const cps: Checkpoint[] = [];
     // Cut after venue_premium's warm-up, so the board's state matters to what follows.
     const cuts = [Math.floor(lines.length * 0.5), Math.floor(lines.length * 0.8)];
-    let from = 0;
-    for (const cut of cuts) {
-      feed(first.t, from, cut);
-      from = cut;
-      const cp = first.t.snapshot()!;
-      first.t.confirm(cp);
-      cps.push(cp);
-    }
-    const restored = task(0, snapshotOf(0, compact(cps)));
+    const restored = task(0, snapshotOf(0, checkpointAtCuts(first.t, lines, cuts)));
     feed(restored.t, cuts[1]!, lines.length);
     expect([...first.commands, ...restored.commands].map((c) => c.commandId)).toEqual(
       whole.commands.map((c) => c.commandId),
