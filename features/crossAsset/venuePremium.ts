@@ -10,6 +10,8 @@ type Params = { maxAgeMs: number; minOthers: number; halfLifeMs: number; warmupM
  */
 export class CrossVenueBoard implements SharedFeatureState {
   private readonly byAsset = new Map<string, Map<string, { t: number; logMid: number }>>();
+  /** The other venues' log mids, reused by every `observe` (called on every market event). */
+  private readonly others: number[] = [];
 
   /** Records a venue's log mid at `t` and returns the median log mid of the other live venues (NaN if fewer than `minOthers`). */
   observe(
@@ -29,7 +31,8 @@ export class CrossVenueBoard implements SharedFeatureState {
         own.logMid = logMid;
       }
     } else venues.set(venue, { t, logMid });
-    const others: number[] = [];
+    const others = this.others;
+    others.length = 0;
     for (const [v, x] of venues)
       if (v !== venue && t - x.t <= maxAgeMs && x.t - t <= maxAgeMs) others.push(x.logMid);
     if (others.length < minOthers) return Number.NaN;
@@ -111,19 +114,13 @@ function state(
       const symbol = subject?.symbol ?? ('symbol' in event ? event.symbol : undefined);
       const m = book.fairPrice();
       if (!venue || !symbol || !(m > 0) || event.eventTime < time) return;
-      const ref = board.observe(
-        assetOf(symbol),
-        venue,
-        event.eventTime,
-        Math.log(m),
-        p.maxAgeMs,
-        p.minOthers,
-      );
+      const logMid = Math.log(m);
+      const ref = board.observe(assetOf(symbol), venue, event.eventTime, logMid, p.maxAgeMs, p.minOthers);
       if (Number.isNaN(ref)) {
         value = Number.NaN;
         return;
       }
-      const prem = (Math.log(m) - ref) * 1e4;
+      const prem = (logMid - ref) * 1e4;
       if (Number.isNaN(first)) {
         first = event.eventTime;
         mean = prem;
