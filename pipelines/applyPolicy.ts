@@ -6,7 +6,7 @@ import type { ManualOverride } from '../policy/manualOverride.ts';
 import { levelOfAction, thresholdOf } from '../policy/circuitBreaker.ts';
 import { PolicyBook, type Intent, type PolicyInput } from '../policy/policyBook.ts';
 import { rationale, supportBreakText, topFeaturesText } from '../policy/rationale.ts';
-import { legScopesOf, scopeName, scopeOf, subjectName } from '../policy/scopes.ts';
+import { legScopesOf, scopeOf, subjectName } from '../policy/scopes.ts';
 import { REASON_CODES, type Command, type Evidence, type Scope } from '../schemas/command.ts';
 import { SCHEMA_VERSION } from '../schemas/common.ts';
 import type { Alert } from '../schemas/alert.ts';
@@ -257,7 +257,7 @@ export function applyPolicy(
           detector: e.detector,
           score: e.probability,
           severity,
-          message: `${scopeName(scopeOf(frame.subject))}: ${supportBreakText(stage, e, threshold)}`,
+          message: `${subjectName(frame.subject)}: ${supportBreakText(stage, e, threshold)}`,
           topFeatures: [],
           triggeringEventIds: [frame.eventId],
           supportBreak: e,
