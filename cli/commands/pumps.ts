@@ -28,8 +28,8 @@ Options:
                        key-day outside the pumps, and during the pumps (start to 30 min after)
   --lstm-params JSON   LSTM parameters over its defaults, e.g. '{"supportWindowMs":300000}'
   --config FILE        configuration file: its detectors section selects the detectors, as in
-                       'flowguard run' (default: the pump rule and the explicit rules), its policy
-                       section the circuit breaker
+                       'flowguard run', its policy section the circuit breaker (without it: the
+                       runtimes' default, the pump rule alone)
 ${ruleFlagsHelp(23)}
 
 Examples:
