@@ -292,15 +292,16 @@ export function applyPolicy(
           );
         const { scope, legs } = sc;
         const supportBreak = supportBreakOf(scored.scores);
+        // One object shape for every frame (absent fields undefined, not spread in): this runs per event.
         const input: PolicyInput | undefined = driver && {
           kind: 'signal',
           scope,
-          ...(legs ? { legs } : {}),
+          legs,
           eventTime: scored.frame.eventTime,
           eventId: scored.frame.eventId,
           score: driver.score,
           detector: driver.detector,
-          ...(supportBreak ? { supportBreak } : {}),
+          supportBreak,
         };
         emit(decide(scored, input, driver));
       }),

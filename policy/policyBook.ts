@@ -177,6 +177,10 @@ const resetPairs = (pairs: Readonly<Record<string, ScopeState>>): Record<string,
   return out;
 };
 
+/** The record with the breaker a frame moved (its own, or its breaker of `pair`) set to `state`. */
+const withBreaker = (rec: ScopeRecord, pair: string | undefined, state: ScopeState): ScopeRecord =>
+  pair === undefined ? { ...rec, auto: state } : { ...rec, pairs: { ...rec.pairs, [pair]: state } };
+
 /** The strictest level the asset pairs of a record call for (0 when it is a leg of none). */
 function pairsLevel(r: ScopeRecord): Level {
   let l: Level = 0;
@@ -320,9 +324,6 @@ export class PolicyBook {
     // The support-break estimate is a venue-symbol frame's; a pair's frame leaves de-risking as it is.
     let derisk =
       pair === undefined ? deriskTransition(prevDerisk, s.supportBreak, s.eventTime, p) : prevDerisk;
-    /** The record with the breaker this frame moved set to `state`. */
-    const withBreaker = (rec: ScopeRecord, state: ScopeState): ScopeRecord =>
-      pair === undefined ? { ...rec, auto: state } : { ...rec, pairs: { ...rec.pairs, [pair]: state } };
     // Hot path, nearly every frame: nothing but the breaker's memory changes.
     if (
       auto.level === prev.level &&
@@ -336,7 +337,10 @@ export class PolicyBook {
         if (pair === undefined) (r as { auto: ScopeState }).auto = auto;
         else (r as { pairs?: ScopeRecord['pairs'] }).pairs = { ...r.pairs, [pair]: auto };
         if (derisk !== prevDerisk) (r as { derisk?: DeriskState }).derisk = derisk;
-      } else this.put(derisk !== prevDerisk ? { ...withBreaker(r, auto), derisk } : withBreaker(r, auto));
+      } else
+        this.put(
+          derisk !== prevDerisk ? { ...withBreaker(r, pair, auto), derisk } : withBreaker(r, pair, auto),
+        );
       return tr.alert;
     }
     // Every rise of the de-risking is announced (its command's reason must reach the alert feed),
@@ -361,7 +365,7 @@ export class PolicyBook {
       derisk =
         derisk.alerted === prevDerisk.alerted ? prevDerisk : { ...prevDerisk, alerted: derisk.alerted };
     let next: ScopeRecord =
-      derisk !== prevDerisk ? { ...withBreaker(r, auto), derisk } : withBreaker(r, auto);
+      derisk !== prevDerisk ? { ...withBreaker(r, pair, auto), derisk } : withBreaker(r, pair, auto);
     if (!inGrace && r.graceUntil !== null) next = { ...next, graceUntil: null };
     const frozen =
       pair === undefined &&
