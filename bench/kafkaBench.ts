@@ -46,6 +46,11 @@ interface InstanceReport {
   readonly commands: number;
   readonly rssBytes: number;
   readonly heapBytes: number;
+  /**
+   * Final report only: the instance's event-to-pipeline latencies (event produced → the instance
+   * about to process it) of the paced phase, every one up to a million, a uniform sample beyond.
+   */
+  readonly eventToPipeline?: { readonly summary: Summary; readonly samples: number[] };
 }
 
 /** Parts of the command path, from the event's produce to its command's ack arriving back. */
@@ -179,10 +184,10 @@ export async function benchKafka(o: KafkaBenchOptions) {
     adapter = await runEngineOnKafka(engine, k);
     let pacedFrom = Infinity;
     const total = { all: new LatencyRecorder(), halts: new LatencyRecorder() };
-    const path = Object.fromEntries(PATH.map((p) => [p, new LatencyRecorder()])) as Record<
-      PathPart,
-      LatencyRecorder
-    >;
+    const newPath = () =>
+      Object.fromEntries(PATH.map((p) => [p, new LatencyRecorder()])) as Record<PathPart, LatencyRecorder>;
+    const path = newPath();
+    const allPath = newPath();
     let acksRead = 0;
     await acks.connect();
     await acks.subscribe({ topic: k.topics.acks, fromBeginning: true });
@@ -195,18 +200,20 @@ export async function benchKafka(o: KafkaBenchOptions) {
         if (produced === undefined || produced < pacedFrom) return;
         const ms = arrived - produced;
         total.all.record(ms);
-        if (h?.[HEADER.action]?.toString() !== 'HALT') return;
-        total.halts.record(ms);
+        const halt = h?.[HEADER.action]?.toString() === 'HALT';
+        if (halt) total.halts.record(ms);
         const recv = headerNumber(h, HEADER.received);
         const decided = headerNumber(h, HEADER.decided);
         const eRecv = headerNumber(h, HEADER.engineReceived);
         const eAck = headerNumber(h, HEADER.engineAcked);
         if (!recv || !decided || !eRecv || !eAck) return;
-        path.kafkaIn.record(recv - produced);
-        path.pipeline.record(decided - recv);
-        path.toEngine.record(eRecv - decided);
-        path.engineApply.record(eAck - eRecv);
-        path.ackReturn.record(arrived - eAck);
+        for (const split of halt ? [path, allPath] : [allPath]) {
+          split.kafkaIn.record(recv - produced);
+          split.pipeline.record(decided - recv);
+          split.toEngine.record(eRecv - decided);
+          split.engineApply.record(eAck - eRecv);
+          split.ackReturn.record(arrived - eAck);
+        }
       },
     });
 
@@ -244,6 +251,7 @@ export async function benchKafka(o: KafkaBenchOptions) {
 
     // Paced phase: `rate` events per second in small sends, each timestamped when sent.
     pacedFrom = Date.now();
+    for (const c of children) c.send({ pacedFrom });
     const start = performance.now();
     let sent = o.backlog;
     let lagMax = 0;
@@ -280,6 +288,20 @@ export async function benchKafka(o: KafkaBenchOptions) {
     );
     const rs = [...reports.values()].sort((a, b) => a.id.localeCompare(b.id));
     const halts = round(total.halts.summary());
+    // Every instance's samples pooled; count, max and mean exact.
+    const pooled = new LatencyRecorder(Infinity);
+    for (const r of rs) for (const v of r.eventToPipeline?.samples ?? []) pooled.record(v);
+    const parts = rs.flatMap((r) =>
+      r.eventToPipeline && r.eventToPipeline.summary.count > 0 ? [r.eventToPipeline.summary] : [],
+    );
+    const count = parts.reduce((n, x) => n + x.count, 0);
+    const eventToPipeline = round({
+      count,
+      p50Ms: pooled.percentile(50),
+      p99Ms: pooled.percentile(99),
+      maxMs: count > 0 ? Math.max(...parts.map((x) => x.maxMs)) : Number.NaN,
+      meanMs: count > 0 ? parts.reduce((n, x) => n + x.meanMs * x.count, 0) / count : Number.NaN,
+    });
     return {
       mode: 'kafka',
       instances: o.instances,
@@ -299,6 +321,17 @@ export async function benchKafka(o: KafkaBenchOptions) {
         PathPart,
         Summary
       >,
+      /** The same split for every command of the paced phase (halts included). */
+      allCommandsPath: Object.fromEntries(PATH.map((p) => [p, round(allPath[p].summary(), 3)])) as Record<
+        PathPart,
+        Summary
+      >,
+      /**
+       * Every paced event, from its produce to the instance about to process it (Kafka in, for
+       * every event rather than those that issue a command: the tail that a stalled consume loop
+       * adds to any halt). Across instances the percentiles pool their samples.
+       */
+      eventToPipeline,
       /** Processing time per message of each stage, per instance (ms). */
       stages: rs.map((r) => ({
         instance: r.id,
@@ -322,6 +355,7 @@ export async function benchKafka(o: KafkaBenchOptions) {
         checkpoints: r.checkpoints,
         restores: r.restores,
         rssMiB: Math.round(r.rssBytes / 2 ** 20),
+        eventToPipeline: r.eventToPipeline ? round(r.eventToPipeline.summary) : null,
       })),
     };
   } finally {
@@ -342,7 +376,15 @@ export async function benchKafka(o: KafkaBenchOptions) {
 /** A pipeline instance of the benchmark (a child process): runs, reports over IPC, stops on request. */
 async function instanceMain(configFile: string, id: string): Promise<void> {
   const config = Config.parse(JSON.parse(readFileSync(configFile, 'utf8')));
-  const rt = await startDistributed({ config, instanceId: id });
+  let pacedFrom = Infinity;
+  const toPipeline = new LatencyRecorder(1_000_000);
+  const rt = await startDistributed({
+    config,
+    instanceId: id,
+    onReceived(produced, received) {
+      if (produced >= pacedFrom) toPipeline.record(received - produced);
+    },
+  });
   let last = -1;
   let lastAt = 0;
   const report = (final: boolean): InstanceReport => {
@@ -363,11 +405,17 @@ async function instanceMain(configFile: string, id: string): Promise<void> {
       commands: s.commands,
       rssBytes: mem.rss,
       heapBytes: mem.heapUsed,
-      ...(final ? { stages: s.stages.summary() } : {}),
+      ...(final
+        ? {
+            stages: s.stages.summary(),
+            eventToPipeline: { summary: toPipeline.summary(), samples: toPipeline.sampled() },
+          }
+        : {}),
     };
   };
   const timer = setInterval(() => process.send?.(report(false)), 20);
-  process.on('message', (m) => {
+  process.on('message', (m: unknown) => {
+    if (typeof m === 'object' && m !== null && 'pacedFrom' in m) pacedFrom = Number(m.pacedFrom);
     if (m !== 'stop') return;
     clearInterval(timer);
     void rt.stop().then(() => {

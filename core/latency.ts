@@ -28,6 +28,11 @@ export class LatencyRecorder {
     return this.seen;
   }
 
+  /** The samples kept (every one up to `capacity`, a uniform sample beyond), in no order. */
+  sampled(): number[] {
+    return [...this.samples];
+  }
+
   /** The p-th percentile (0..100), NaN with no samples. */
   percentile(p: number): number {
     if (this.samples.length === 0) return Number.NaN;

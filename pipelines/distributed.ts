@@ -50,6 +50,12 @@ export interface DistributedOptions {
   readonly instanceId?: string;
   /** Measure event-to-ack latency by reading the engine's acknowledgements back. */
   readonly watchAcks?: boolean;
+  /**
+   * Told, for every input message about to be processed, its Kafka timestamp (the producer's
+   * clock) and the wall-clock time it reached the pipeline (epoch ms): the benchmark's measure of
+   * how long messages wait to be read (`flowguard bench --kafka`, eventToPipeline).
+   */
+  readonly onReceived?: (producedAtMs: number, receivedAtMs: number) => void;
   /** Progress lines (restores, revocations, checkpoint failures); default: stderr. */
   readonly log?: (line: string) => void;
   /**
@@ -517,6 +523,7 @@ export async function startDistributed(o: DistributedOptions) {
           stats.replaySkipped++;
           return;
         }
+        o.onReceived?.(produced, wallMs());
         const before: PartitionCounts = { ...t.counts };
         running = t;
         const control = controlOf(m);
