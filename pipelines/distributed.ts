@@ -184,7 +184,9 @@ export async function startDistributed(o: DistributedOptions) {
   await admin.disconnect();
 
   // Commands have a producer (and connection) of their own: an idempotent producer sends one
-  // request at a time, and a halt must not wait behind a checkpoint or a batch of samples.
+  // request at a time, and a halt must not wait behind a checkpoint or a batch of samples. So do
+  // checkpoints: the alerts, samples and audit records that the consume loop settles must not
+  // queue behind megabytes of state.
   const producerOptions = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
   // Each replaces itself after an answer that ends its producer id (sinks/kafka/renewingProducer.ts).
   const renewed = (name: string) => (err: unknown) =>
@@ -194,7 +196,11 @@ export async function startDistributed(o: DistributedOptions) {
     renewed('command'),
   );
   const producer: Producer = renewingProducer(() => kafka.producer(producerOptions), renewed('output'));
-  await Promise.all([commandProducer.connect(), producer.connect()]);
+  const changelogProducer: Producer = renewingProducer(
+    () => kafka.producer(producerOptions),
+    renewed('changelog'),
+  );
+  await Promise.all([commandProducer.connect(), producer.connect(), changelogProducer.connect()]);
   const pending = new PendingWrites();
   const decodeTotals = newDecodeStats();
   const stats: DistributedStats = {
@@ -356,27 +362,40 @@ export async function startDistributed(o: DistributedOptions) {
   const tasks = new Map<number, PartitionTask>();
   const restoring = new Map<number, Promise<PartitionTask>>();
   const lastCheckpoint = new Map<number, number>();
+  /** The checkpoint being written, per partition: at most one (each builds on the last). */
+  const inFlight = new Map<number, Promise<boolean>>();
+  /** Partitions being recovered after a failure (`recover`), with the offset to read them from. */
+  const recovering = new Map<number, Promise<number>>();
+  /**
+   * Per task: the output writes (a `pending.mark`) that its last checkpoint, or its start, leaves
+   * behind; the next checkpoint fails when a later one up to its snapshot failed.
+   */
+  const covered = new WeakMap<PartitionTask, number>();
   let assigned = new Set<number>();
   const checkpointMs = k.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_MS;
 
   const restore = (partitions: number[]) => {
-    const all = restorePartitions(kafka, topics.changelog, partitions, `${k.groupId}-restore${suffix}`).then(
-      (snaps) => {
-        const out = new Map<number, PartitionTask>();
-        for (const p of partitions) {
-          const snap = snaps.get(p);
-          const t = new PartitionTask(p, ctx, snap);
-          stats.restores++;
-          log(
-            `partition ${p}: restored ${snap?.states.size ?? 0} state records, resuming after offset ${t.nextOffset - 1}`,
-          );
-          out.set(p, t);
-        }
-        return out;
-      },
+    // A checkpoint of one of them still being written here (the partition was revoked and came
+    // back) is read with the rest, or has failed, before the changelog is read.
+    const written = Promise.all(partitions.map((p) => inFlight.get(p)));
+    const all = written.then(() =>
+      restorePartitions(kafka, topics.changelog, partitions, `${k.groupId}-restore${suffix}`),
     );
+    const tasksOf = all.then((snaps) => {
+      const out = new Map<number, PartitionTask>();
+      for (const p of partitions) {
+        const snap = snaps.get(p);
+        const t = new PartitionTask(p, ctx, snap);
+        stats.restores++;
+        log(
+          `partition ${p}: restored ${snap?.states.size ?? 0} state records, resuming after offset ${t.nextOffset - 1}`,
+        );
+        out.set(p, t);
+      }
+      return out;
+    });
     for (const p of partitions) {
-      const one = all.then((m) => m.get(p)!);
+      const one = tasksOf.then((m) => m.get(p)!);
       // A failed restore is retried at the partition's next batch.
       one.catch(() => restoring.delete(p));
       restoring.set(p, one);
@@ -415,36 +434,60 @@ export async function startDistributed(o: DistributedOptions) {
   const taskOf = async (p: number): Promise<PartitionTask> => {
     let t = tasks.get(p);
     if (t) return t;
+    // A failed checkpoint of the partition is being recovered from (concurrently with this loop):
+    // its task comes back only after the consumer was sent back to the last checkpoint, so that
+    // the batch in hand (read past it) is stale and not processed on top of the restored state.
+    const again = recovering.get(p);
+    if (again) await again;
     if (!restoring.has(p)) restore([p]);
     t = await restoring.get(p)!;
     restoring.delete(p);
     tasks.set(p, t);
+    // Writes still in flight may yet take this task's first outputs (a sink adds to the request
+    // it has queued): they count as the task's.
+    covered.set(t, pending.settledThrough);
     lastCheckpoint.set(p, Date.now());
     return t;
   };
 
-  const checkpointing = new Set<PartitionTask>();
   /**
    * Writes a checkpoint of the task and commits its offset: snapshot (synchronous, so consistent
    * whatever is processed meanwhile), then the outputs of everything in it are awaited, then the
-   * state records, then the manifest; the offset is committed last. False when it failed.
+   * state records, then the manifest; the offset is committed last. Runs alongside processing:
+   * callers need not await it (the consume loop does not). At most one per partition is written
+   * at a time; asked again meanwhile, it returns the one in flight. False when it failed (the
+   * partition is then recovered from its last checkpoint) or was given up because the task was
+   * dropped (revoked, or recovered after a failure) before its manifest was sent.
    */
-  const checkpoint = async (t: PartitionTask): Promise<boolean> => {
-    if (checkpointing.has(t)) return true;
+  const checkpoint = (t: PartitionTask): Promise<boolean> => {
+    const p = t.partition;
+    const current = inFlight.get(p);
+    if (current) return current;
+    if (tasks.get(p) !== t) return Promise.resolve(false);
+    // Samples of the frames in the snapshot are outputs too: handed to the producer first.
+    sampler?.flush();
     const cp = t.snapshot();
-    if (!cp) return true;
-    checkpointing.add(t);
-    lastCheckpoint.set(t.partition, Date.now());
-    try {
-      await settle();
+    if (!cp) return Promise.resolve(true);
+    // The outputs of every message in the snapshot were tracked by now (sinks are handed them
+    // synchronously), and none processed since need be awaited.
+    const from = covered.get(t) ?? 0;
+    const upTo = pending.mark;
+    lastCheckpoint.set(p, Date.now());
+    const given = new Error('task dropped during its checkpoint');
+    const write = async () => {
+      await pending.settleThrough(from, upTo);
       // Gzip (on libuv's pool, off the event loop) shrinks the JSON state about tenfold.
-      const send = (messages: { key: string; value: string }[]) =>
-        producer.send({
+      const send = async (messages: { key: string; value: string }[]) => {
+        // Revoked or recovering: its next owner restores from the last checkpoint; a manifest
+        // sent now could land after that owner read the changelog.
+        if (tasks.get(p) !== t) throw given;
+        await changelogProducer.send({
           topic: topics.changelog,
           acks: -1,
           compression: CompressionTypes.GZIP,
-          messages: messages.map((r) => ({ ...r, partition: t.partition })),
+          messages: messages.map((r) => ({ ...r, partition: p })),
         });
+      };
       let chunk: { key: string; value: string }[] = [];
       let bytes = 0;
       for (const r of cp.records) {
@@ -458,52 +501,71 @@ export async function startDistributed(o: DistributedOptions) {
       }
       // The manifest goes last. With the tail of the records it is one request to one partition,
       // one compressed record batch, which the broker appends whole or not at all: no manifest
-      // without its records, and one round trip fewer while the partition waits.
+      // without its records, and one round trip fewer.
       chunk.push(cp.manifestRecord);
       await send(chunk);
       t.confirm(cp);
+      covered.set(t, upTo);
+      pending.forget(Math.min(...[...tasks.values()].map((x) => covered.get(x) ?? 0)));
       stats.checkpoints++;
       // The committed offset follows the manifest (it serves lag metrics and the next owner's
       // first fetch; the manifest decides what is skipped), so the partition need not wait for
       // it. A rebalance may refuse it: harmless.
-      if (assigned.has(t.partition))
+      if (assigned.has(p))
         void consumer
-          .commitOffsets([
-            { topic: k.topics.events, partition: t.partition, offset: String(cp.manifest.offset + 1) },
-          ])
+          .commitOffsets([{ topic: k.topics.events, partition: p, offset: String(cp.manifest.offset + 1) }])
           .catch(() => undefined);
-      return true;
-    } catch (err) {
-      await recover(t.partition, err);
-      return false;
-    } finally {
-      checkpointing.delete(t);
-    }
+    };
+    const done = write().then(
+      () => true,
+      async (err: unknown) => {
+        // No longer in flight: `recover` waits for the partition's checkpoint before reading the
+        // changelog, and this one is over.
+        inFlight.delete(p);
+        if (err !== given && tasks.get(p) === t) await recover(p, err);
+        return false;
+      },
+    );
+    inFlight.set(p, done);
+    void done.finally(() => {
+      if (inFlight.get(p) === done) inFlight.delete(p);
+    });
+    return done;
   };
 
   /**
    * Outputs or a checkpoint did not make it: the state may hold messages whose outputs are lost.
    * Drop it; the partition is restored from its last checkpoint and read again from there.
    */
-  const recover = async (p: number, err: unknown): Promise<number> => {
+  const recover = (p: number, err: unknown): Promise<number> => {
+    // Once per failure, though the consume loop and a checkpoint may both report it.
+    const current = recovering.get(p);
+    if (current) return current;
     stats.checkpointFailures++;
-    tasks.get(p)?.close();
+    const t = tasks.get(p);
+    t?.close();
     tasks.delete(p);
     log(`partition ${p}: ${(err as Error).message}; restoring from the last checkpoint`);
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 500));
-      try {
-        const snap = (
-          await restorePartitions(kafka, topics.changelog, [p], `${k.groupId}-restore${suffix}`)
-        ).get(p);
-        const next = (snap?.manifest?.offset ?? -1) + 1;
-        if (assigned.has(p)) consumer.seek({ topic: k.topics.events, partition: p, offset: String(next) });
-        return next;
-      } catch (e) {
-        log(`partition ${p}: restore failed (${(e as Error).message}); retrying`);
-        if (!assigned.has(p)) return 0;
+    const again = (async () => {
+      await inFlight.get(p);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 500));
+        try {
+          const snap = (
+            await restorePartitions(kafka, topics.changelog, [p], `${k.groupId}-restore${suffix}`)
+          ).get(p);
+          const next = (snap?.manifest?.offset ?? -1) + 1;
+          if (assigned.has(p)) consumer.seek({ topic: k.topics.events, partition: p, offset: String(next) });
+          return next;
+        } catch (e) {
+          log(`partition ${p}: restore failed (${(e as Error).message}); retrying`);
+          if (!assigned.has(p)) return 0;
+        }
       }
-    }
+    })();
+    recovering.set(p, again);
+    void again.finally(() => recovering.delete(p));
+    return again;
   };
 
   const settle = async () => {
@@ -561,8 +623,10 @@ export async function startDistributed(o: DistributedOptions) {
       async commit(p) {
         sampler?.flush();
         const t = tasks.get(p);
+        // Not awaited: the partition's messages go on while the checkpoint waits for their
+        // outputs and writes the changelog (a failure is recovered from by `checkpoint` itself).
         if (t && assigned.has(p) && Date.now() - (lastCheckpoint.get(p) ?? 0) >= checkpointMs)
-          await checkpoint(t);
+          void checkpoint(t);
         // Checkpoints commit their own offsets.
         return undefined;
       },
@@ -629,7 +693,7 @@ export async function startDistributed(o: DistributedOptions) {
       // resumes from (it skips what the committed offset is behind by).
       assigned = new Set();
       for (const t of tasks.values()) {
-        while (checkpointing.has(t)) await new Promise((r) => setTimeout(r, 10));
+        await inFlight.get(t.partition);
         await checkpoint(t);
         t.close();
       }
@@ -639,7 +703,11 @@ export async function startDistributed(o: DistributedOptions) {
       await audit?.close();
       await influx?.close();
       await acksConsumer?.disconnect();
-      await Promise.all([producer.disconnect(), commandProducer.disconnect()]);
+      await Promise.all([
+        producer.disconnect(),
+        commandProducer.disconnect(),
+        changelogProducer.disconnect(),
+      ]);
       lists?.stop();
     },
   };
