@@ -51,8 +51,9 @@ export const KafkaConfig = z.object({
   maxInFlight: z.number().int().min(1).default(10_000),
   /**
    * How often each input partition's state is checkpointed to the changelog and its offset
-   * committed (default 5000 ms): the most a partition replays after a crash. A partition's next
-   * messages wait while its checkpoint is written, so shorter intervals lengthen the halts' tail.
+   * committed (default 5000 ms): the most a partition replays after a crash. A partition's
+   * messages go on while its checkpoint is written (one at a time per partition); only the
+   * snapshot, serialised on the event loop, holds them up.
    */
   checkpointIntervalMs: z.number().int().min(10).max(600_000).optional(),
   /** Consumer session timeout (default 10 000 ms): how long a killed instance holds its partitions. */
