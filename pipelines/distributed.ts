@@ -387,6 +387,7 @@ export async function startDistributed(o: DistributedOptions) {
         const snap = snaps.get(p);
         const t = new PartitionTask(p, ctx, snap);
         stats.restores++;
+        for (const why of snap?.passedOver ?? []) log(`partition ${p}: passed over a checkpoint: ${why}`);
         log(
           `partition ${p}: restored ${snap?.states.size ?? 0} state records, resuming after offset ${t.nextOffset - 1}`,
         );
@@ -554,6 +555,7 @@ export async function startDistributed(o: DistributedOptions) {
           const snap = (
             await restorePartitions(kafka, topics.changelog, [p], `${k.groupId}-restore${suffix}`)
           ).get(p);
+          for (const why of snap?.passedOver ?? []) log(`partition ${p}: passed over a checkpoint: ${why}`);
           const next = (snap?.manifest?.offset ?? -1) + 1;
           if (assigned.has(p)) consumer.seek({ topic: k.topics.events, partition: p, offset: String(next) });
           return next;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Subject, type Subscription } from 'rxjs';
 import type { Calibrator } from '../../detectors/calibration.ts';
 import type { Detector } from '../../detectors/detector.ts';
@@ -17,8 +18,10 @@ import { keyBy } from '../keyBy.ts';
 import { detectorModelId, scoreDetectors, type DetectorSlot } from '../scoreDetectors.ts';
 import {
   manifestKey,
+  manifestSlot,
   slotKey,
   zeroCounts,
+  type KeyPlace,
   type Manifest,
   type PartitionCounts,
   type PartitionSnapshot,
@@ -80,8 +83,15 @@ export class PartitionTask {
   /** First input offset not yet in the state: earlier messages are skipped after a restore. */
   nextOffset: number;
   readonly counts: PartitionCounts;
+  /**
+   * Stamped on every record and manifest entry this task writes. Two tasks that restored the same
+   * checkpoint (the partition's previous owner still writing, its next owner) number their next
+   * checkpoints alike and write them to the same slots: the writer tells their records apart, so
+   * a manifest of one is never read with records of the other (`snapshotOf`).
+   */
+  readonly writer = randomBytes(6).toString('hex');
   private epoch: number;
-  private where: Map<string, readonly [number, number]>;
+  private where: Map<string, KeyPlace>;
   private readonly features = new Map<string, KeyState>();
   /** This task's feature definitions (`ctx.taskFeatures()`, or the shared `ctx.features`). */
   private readonly featureSet: readonly Feature[];
@@ -210,10 +220,14 @@ export class PartitionTask {
     const epoch = this.epoch + 1;
     const where = new Map(this.where);
     const records: Checkpoint['records'] = [];
+    const writer = this.writer;
     const put = (key: string, state: unknown) => {
       const slot = where.has(key) ? 1 - where.get(key)![1] : 0;
-      where.set(key, [epoch, slot]);
-      records.push({ key: slotKey(this.partition, slot, key), value: JSON.stringify({ epoch, state }) });
+      where.set(key, [epoch, slot, writer]);
+      records.push({
+        key: slotKey(this.partition, slot, key),
+        value: JSON.stringify({ epoch, writer, state }),
+      });
     };
     for (const key of this.dirty) put(key, this.keyRecord(key));
     // What changes from here on goes into the next checkpoint; this one is taken.
@@ -240,9 +254,10 @@ export class PartitionTask {
       if (Object.keys(shared).length > 0) put(SHARED, shared);
     }
     const manifest: Manifest = {
-      v: 1,
+      v: 2,
       partition: this.partition,
       epoch,
+      writer,
       offset: this.nextOffset - 1,
       counts: { ...this.counts },
       keys: Object.fromEntries(where),
@@ -251,7 +266,10 @@ export class PartitionTask {
       partition: this.partition,
       manifest,
       records,
-      manifestRecord: { key: manifestKey(this.partition), value: JSON.stringify(manifest) },
+      manifestRecord: {
+        key: manifestKey(this.partition, manifestSlot(epoch)),
+        value: JSON.stringify(manifest),
+      },
     };
   }
 

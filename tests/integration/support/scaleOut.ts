@@ -85,14 +85,17 @@ export async function readAll(
   return out;
 }
 
-/** The newest manifest of each partition in the changelog. */
+/** The newest manifest of each partition in the changelog (highest epoch of its two slots). */
 export async function manifests(kafka: Kafka, changelog: string): Promise<Map<number, Manifest>> {
   const out = new Map<number, Manifest>();
   await readPartitions(kafka, changelog, {
     groupPrefix: 'it-manifests',
     onMessage(p, m) {
-      if (m.key?.toString('utf8') === manifestKey(p) && m.value)
-        out.set(p, JSON.parse(m.value.toString('utf8')) as Manifest);
+      const key = m.key?.toString('utf8');
+      if ((key === manifestKey(p, 0) || key === manifestKey(p, 1)) && m.value) {
+        const next = JSON.parse(m.value.toString('utf8')) as Manifest;
+        if (next.epoch >= (out.get(p)?.epoch ?? -1)) out.set(p, next);
+      }
     },
   });
   return out;

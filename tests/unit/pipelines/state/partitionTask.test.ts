@@ -80,6 +80,46 @@ describe('partition task - checkpoint and restore', () => {
     expect(b.values).toEqual(whole.values.slice(-b.values.length));
   });
 
+  it('a late checkpoint of the previous owner mixed with the next owner’s unfinished one is not restored from', () => {
+    // A checkpoints offset 2999 (epoch E), then snapshots 5999 (E+1). The partition moves to B,
+    // which restores E before A's last request lands; B's first checkpoint (8999) is also E+1.
+    const a = task();
+    feed(a.t, 0, 3_000);
+    const cpE = a.t.snapshot()!;
+    a.t.confirm(cpE);
+    feed(a.t, 3_000, 6_000);
+    const cpA = a.t.snapshot()!;
+    const b = task(snapshotOf(0, compact([cpE])));
+    feed(b.t, 3_000, 9_000);
+    const cpB = b.t.snapshot()!;
+    expect(cpB.manifest.epoch).toBe(cpA.manifest.epoch);
+    expect(cpB.manifestRecord.key).toBe(cpA.manifestRecord.key);
+    const aKeys = new Set(cpA.records.map((r) => r.key));
+    const written = cpB.records.slice(0, Math.ceil(cpB.records.length / 2));
+    expect(written.some((r) => aKeys.has(r.key))).toBe(true);
+    // A's manifest lands late, then B crashes after its first records, before its manifest.
+    const log = compact([cpE, cpA]);
+    for (const r of written) log.set(r.key, r.value);
+    const snap = snapshotOf(0, log);
+    expect(snap.manifest!.offset).toBe(2_999);
+    expect(snap.passedOver).toHaveLength(1);
+    expect(snap.passedOver[0]).toMatch(
+      new RegExp(
+        `checkpoint of epoch ${cpA.manifest.epoch} by writer ${a.t.writer} .* by writer ${b.t.writer}; it was overwritten by another writer`,
+      ),
+    );
+    // Restored from E, the next owner decides what the uninterrupted task decides.
+    const c = task(snap);
+    const whole = task();
+    feed(whole.t, 0, 12_000);
+    feed(c.t, 3_000, 12_000);
+    expect(c.values).toEqual(whole.values.slice(-c.values.length));
+    // Had B's checkpoint been complete, its manifest would have superseded A's late one.
+    const done = compact([cpE, cpA, cpB]);
+    expect(snapshotOf(0, done).manifest!.offset).toBe(8_999);
+    expect(snapshotOf(0, done).passedOver).toEqual([]);
+  });
+
   it('nothing processed since the last checkpoint writes nothing', () => {
     const a = task();
     expect(a.t.snapshot()).toBeUndefined();
