@@ -18,15 +18,18 @@ function slot(keyKind: DetectorSlot['keyKind'], make: () => ThresholdRule): Dete
 
 /**
  * Spoofing: 2.5 (decaying, 30 s half-life) large orders near the touch pulled within seconds
- * while their owner traded on the other side (`fleeting_large_orders`; normal flow reaches 1.9);
- * 5 halt.
+ * while their owner traded on the other side (`fleeting_large_orders`; an hour of normal flow
+ * reaches 1.0-1.9 on seeds 1-5); 5 halt.
  */
 export const spoofingSlot = slot(
   'venue-symbol',
   () => new ThresholdRule('spoofing-rule', ['fleeting_large_orders'], (x) => units(x[0]!, 2.5)),
 );
 
-/** Layering: one stack of large orders pulled together (`layer_pulls`, decaying); two halt. */
+/**
+ * Layering: one stack of large orders pulled together (`layer_pulls`, decaying; an hour of normal
+ * flow on each of seeds 1-5 has none); two halt.
+ */
 export const layeringSlot = slot(
   'venue-symbol',
   () => new ThresholdRule('layering-rule', ['layer_pulls'], (x) => units(x[0]!, 0.8)),
@@ -73,7 +76,7 @@ export const washTradingSlot = slot(
 
 /**
  * One-sided aggression: one account sending six aggressive orders on one side within 2 s without
- * quoting the other side (`one_sided_aggression`; normal flow reaches 4 in an hour on seeds 1-5,
+ * quoting the other side (`one_sided_aggression`; normal flow reaches 4-5 in an hour on seeds 1-5,
  * market makers re-pricing across stale quotes excluded as two-sided); twelve halt. Momentum
  * ignition's burst, seen at its first orders rather than when the price has moved.
  */
@@ -84,7 +87,8 @@ export const oneSidedAggressionSlot = slot(
 
 /**
  * Cross-venue dislocation: one venue's price 45 bps off its basis to another venue's, against the
- * basis's own 5-minute mean (`price_dislocation`; normal flow stays within 32); 90 bps halts.
+ * basis's own 5-minute mean (`price_dislocation`; an hour of normal flow reaches 26-28 on seeds
+ * 1, 2, 4 and 5, 40 on seed 3); 90 bps halts.
  */
 export const dislocationSlot = slot(
   'asset-pair',
@@ -94,7 +98,7 @@ export const dislocationSlot = slot(
 /**
  * One venue away from the others: a venue-symbol's price 45 bps off the median of the same asset
  * on at least two other venues, against its usual premium (`venue_premium`; normal flow stays within
- * 31, the largest after a market-wide jump that one venue follows late); 90 bps halts. The
+ * 32, the largest after a market-wide jump that one venue follows late); 90 bps halts. The
  * pair-keyed dislocation rule says two venues disagree; this one says which venue moved.
  */
 export const venuePremiumSlot = slot(
