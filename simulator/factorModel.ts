@@ -41,7 +41,7 @@ export const defaultFactorParams: FactorModelParams = {
   jumpsPerHour: 4,
   jumpSize: 0.0004,
   newsPerSec: 0.5,
-  newsShare: 1,
+  newsShare: 0.5,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Feature } from '../../features/feature.ts';
+import { accountMessageRate } from '../../features/orderflow/accountMessageRate.ts';
 import { fleetingLargeOrders } from '../../features/orderflow/fleetingLargeOrders.ts';
 import { venuePremium } from '../../features/crossAsset/venuePremium.ts';
 import { layerPulls } from '../../features/orderflow/layerPulls.ts';
@@ -56,6 +57,7 @@ export function createRuleFeatures(): readonly Feature[] {
     layerPulls,
     oneSidedAggression,
     selfTradeCount,
+    accountMessageRate,
     referencePriceMove,
     venuePremium(),
   ] as readonly Feature[];

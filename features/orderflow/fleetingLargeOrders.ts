@@ -12,7 +12,11 @@ type Params = {
   /** Cancelled within this long after placement, with at most `maxFilledShare` of it traded at its price. */
   maxLifeMs: number;
   maxFilledShare: number;
-  /** ... and this many times the typical new-order size of the key (geometric running mean). */
+  /**
+   * ... and this many times the typical new-order size of the key (geometric running mean). That
+   * mean follows the mix of orders: the more often market makers re-quote their (larger) sizes, the
+   * higher it is, so the multiple is kept well under the size of a wall (30; see docs/simulator.md).
+   */
   sizeMultiple: number;
   /** Count only orders whose account traded on the other side while they were displayed. */
   requireOpposite: number;
@@ -50,7 +54,7 @@ export const fleetingLargeOrders: Feature<Params> = {
   defaults: {
     halfLifeMs: 30_000,
     multiple: 3,
-    sizeMultiple: 50,
+    sizeMultiple: 30,
     levels: 5,
     nearBps: 10,
     maxLifeMs: 10_000,

@@ -8,7 +8,11 @@ type Params = {
   pullMs: number;
   /** Orders that lived longer than this are not layers (ordinary resting liquidity). */
   maxLifeMs: number;
-  /** Each layer at least this many times the key's typical new-order size (geometric running mean). */
+  /**
+   * Each layer at least this many times the key's typical new-order size (geometric running mean,
+   * which rises when market makers re-quote more often; 5, see docs/simulator.md). The size is
+   * only a filter: a pull of four or more orders at once is the evidence.
+   */
   sizeMultiple: number;
   /** Placement times remembered per key (oldest dropped first). */
   maxTracked: number;
@@ -34,7 +38,7 @@ export const layerPulls: Feature<Params> = {
     minLayers: 4,
     pullMs: 250,
     maxLifeMs: 15_000,
-    sizeMultiple: 10,
+    sizeMultiple: 5,
     maxTracked: 4096,
   },
   create(params) {

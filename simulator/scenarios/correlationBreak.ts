@@ -11,19 +11,25 @@ export function pairKeys(a: string, b: string): string[] {
 
 /**
  * Correlation break: for three minutes ETH stops following the market: its beta to the common
- * factor turns negative and its own volatility triples, on every venue, while BTC carries on.
- * Detected on the ETH/BTC pairs of the cross-asset stage.
+ * factor turns negative and its own volatility triples, on every venue, while BTC and SOL carry on.
+ * Detected on the ETH pairs (with BTC, and with SOL) of the cross-asset stage.
  */
 export const correlationBreak: Scenario = {
   name: 'correlation-break',
-  description: `${SYMBOL} decouples from ${REFERENCE} (beta -0.8, 3x own volatility) for ${DURATION / 1000} s on every venue`,
+  description: `${SYMBOL} decouples from the market, ${REFERENCE} and the rest (beta -0.8, 3x own volatility) for ${DURATION / 1000} s on every venue`,
   durationMs: DURATION,
   create(world, start) {
     const sym = world.factor.symbols.find((s) => s.symbol === SYMBOL)!;
     return {
       truth: {
         scenario: this.name,
-        keys: world.venues.flatMap((v) => pairKeys(`${v}:${SYMBOL}`, `${v}:${REFERENCE}`)),
+        // ETH leaves the common factor, so it breaks with every other asset, not only BTC: its
+        // pairs with each of them on each venue.
+        keys: world.venues.flatMap((v) =>
+          world.factor.symbols
+            .filter((o) => o.symbol !== SYMBOL)
+            .flatMap((o) => pairKeys(`${v}:${SYMBOL}`, `${v}:${o.symbol}`)),
+        ),
         start,
         end: start + DURATION + 30_000,
         description: this.description,

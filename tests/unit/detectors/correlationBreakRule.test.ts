@@ -1,28 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { correlationBreakSlot } from '../../../detectors/rules/marketRules.ts';
 
-/** The rule's raw score in threshold units (1 alert, 2 halt) for [correlation_5m, sign_comovement]. */
-const score = (corr5m: number, signZ: number) => correlationBreakSlot.create().score([corr5m, signZ]);
+/** The rule's raw score in threshold units (1 alert, 2 halt) for [sign_comovement]. */
+const score = (signZ: number) => correlationBreakSlot.create().score([signZ]);
 
-describe('correlation-break-rule - a negative 5-minute correlation or a negative sign test of co-movement', () => {
-  it('reads the rule on features by name', () =>
-    expect(correlationBreakSlot.create().features).toEqual(['correlation_5m', 'sign_comovement']));
+describe('correlation-break-rule - a negative sign test of co-movement', () => {
+  it('reads the sign test by name, not the Pearson correlations', () =>
+    expect(correlationBreakSlot.create().features).toEqual(['sign_comovement']));
 
-  it('alerts at correlation -0.1 or sign-test z -2.5, halts at -0.4 or -5', () => {
-    expect(score(-0.1, Number.NaN)).toBeCloseTo(1, 12);
-    expect(score(-0.4, Number.NaN)).toBeCloseTo(2, 12);
-    expect(score(Number.NaN, -2.5)).toBeCloseTo(1, 12);
-    expect(score(Number.NaN, -5)).toBeCloseTo(2, 12);
+  it('alerts at z -2.5 and halts at -5', () => {
+    expect(score(-2.5)).toBeCloseTo(1, 12);
+    expect(score(-5)).toBeCloseTo(2, 12);
   });
 
-  it('takes the stronger of the two and says nothing on normal co-movement or missing features', () => {
-    expect(score(-0.1, -5)).toBeCloseTo(2, 12);
-    expect(score(0.45, 4)).toBe(0);
-    expect(score(Number.NaN, Number.NaN)).toBe(0);
-    // A quiet market: correlation diluted to 0, sign test near 0: below the alert on both.
-    expect(score(0, -1)).toBeLessThan(1);
+  it('says nothing on normal co-movement, on a quiet market or on a missing feature', () => {
+    expect(score(4)).toBe(0);
+    // A quiet market: few steps moved, |z| small.
+    expect(score(-1)).toBeLessThan(1);
+    expect(score(Number.NaN)).toBe(0);
   });
 
-  it('explains the score by the measure that raised it', () =>
-    expect(Array.from(correlationBreakSlot.create().explain([0.3, -5]))).toEqual([0, 2]));
+  it('explains the score by the sign test', () =>
+    expect(Array.from(correlationBreakSlot.create().explain([-5]))).toEqual([2]));
 });

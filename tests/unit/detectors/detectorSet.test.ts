@@ -28,6 +28,7 @@ describe('detector set - what the configuration selects', () => {
       'layer_pulls',
       'one_sided_aggression',
       'self_trade_count',
+      'account_message_rate',
       'reference_price_move',
       'venue_premium',
     ]);

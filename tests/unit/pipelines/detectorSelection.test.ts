@@ -67,7 +67,13 @@ describe('detector selection - every runtime runs the set detectors selects', ()
     expect(on.scenarios[0]).toMatchObject({ detected: true, detectedBy: { detector: 'wash-trade-rule' } });
     const off = (await run(DEFAULT.detectors)).result;
     expect(off.settings.detectors).toEqual({ rules: false, ensemble: false });
-    expect(off.scenarios[0]).toMatchObject({ detected: false });
+    // The pump rule alone: nothing from the wash-trade rule (the pump rule may still see the
+    // prints' burst on that key, as it did on seed 1 after this short warm-up).
+    const offBy = [
+      off.scenarios[0]!.detectedBy?.detector,
+      ...off.scenarios[0]!.commands.map((c) => c.detector),
+    ];
+    expect(offBy.filter((d) => d !== undefined && d !== 'pump-rule')).toEqual([]);
   }, 120_000);
 });
 
