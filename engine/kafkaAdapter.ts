@@ -8,7 +8,7 @@ import { Ack } from '../schemas/ack.ts';
 import type { KafkaConfig } from '../schemas/kafkaConfig.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
 import { readPartitions } from '../sinks/kafka/readPartitions.ts';
-import { renewingProducer } from '../sinks/kafka/renewingProducer.ts';
+import { idempotentProducer } from '../sinks/kafka/renewingProducer.ts';
 import { ensureTopics } from '../sinks/kafka/topics.ts';
 import { runKafkaSource } from '../pipelines/sources/kafkaSource.ts';
 import { HEADER, wallMs } from '../pipelines/state/latencyHeaders.ts';
@@ -94,10 +94,7 @@ export async function runEngineOnKafka(
   });
 
   const log = options.log ?? ((line: string) => process.stderr.write(`flowguard engine: ${line}\n`));
-  const producer: Producer = renewingProducer(
-    () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
-    (err) => log(`acks producer: ${(err as Error).message}; continuing with a new producer id`),
-  );
+  const producer: Producer = idempotentProducer(kafka, 'acks', log);
   await producer.connect();
   const audit = options.audit
     ? kafkaAuditChain({

@@ -2,7 +2,7 @@ import type { Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { PendingWrites } from '../core/pendingWrites.ts';
 import { crossAssetFeatures, CrossAssetStage, type CrossFrame } from '../features/index.ts';
 import type { Config } from '../schemas/config.ts';
-import { renewingProducer } from '../sinks/kafka/renewingProducer.ts';
+import { idempotentProducer } from '../sinks/kafka/renewingProducer.ts';
 import { readPartitions } from '../sinks/kafka/readPartitions.ts';
 import { stateTopics } from '../sinks/kafka/topics.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
@@ -70,9 +70,9 @@ export async function startCrossAssetStage(kafka: Kafka, config: Config, o: Cros
   const k = config.kafka;
   const topics = stateTopics(k);
   const warmupMs = o.warmupMs ?? 6 * 60_000;
-  const producer: Producer = renewingProducer(() =>
-    kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
-  );
+  const producer: Producer = idempotentProducer(kafka, 'cross-stage', undefined, {
+    allowAutoTopicCreation: true,
+  });
   await producer.connect();
   const pending = new PendingWrites();
   const tasks = new Map<number, CrossTask>();

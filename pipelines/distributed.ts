@@ -20,7 +20,7 @@ import type { Alert } from '../schemas/alert.ts';
 import type { Config, PolicyConfig } from '../schemas/config.ts';
 import type { DeadLetter } from '../schemas/deadLetter.ts';
 import { influxWriter } from '../sinks/influx/influxWriter.ts';
-import { renewingProducer } from '../sinks/kafka/renewingProducer.ts';
+import { idempotentProducer } from '../sinks/kafka/renewingProducer.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
 import { ensureTopics, stateTopics } from '../sinks/kafka/topics.ts';
 import { topicSink } from '../sinks/kafka/topicSink.ts';
@@ -187,19 +187,10 @@ export async function startDistributed(o: DistributedOptions) {
   // request at a time, and a halt must not wait behind a checkpoint or a batch of samples. So do
   // checkpoints: the alerts, samples and audit records that the consume loop settles must not
   // queue behind megabytes of state.
-  const producerOptions = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
   // Each replaces itself after an answer that ends its producer id (sinks/kafka/renewingProducer.ts).
-  const renewed = (name: string) => (err: unknown) =>
-    log(`${name} producer: ${(err as Error).message}; continuing with a new producer id`);
-  const commandProducer: Producer = renewingProducer(
-    () => kafka.producer(producerOptions),
-    renewed('command'),
-  );
-  const producer: Producer = renewingProducer(() => kafka.producer(producerOptions), renewed('output'));
-  const changelogProducer: Producer = renewingProducer(
-    () => kafka.producer(producerOptions),
-    renewed('changelog'),
-  );
+  const commandProducer: Producer = idempotentProducer(kafka, 'command', log);
+  const producer: Producer = idempotentProducer(kafka, 'output', log);
+  const changelogProducer: Producer = idempotentProducer(kafka, 'changelog', log);
   await Promise.all([commandProducer.connect(), producer.connect(), changelogProducer.connect()]);
   const pending = new PendingWrites();
   const decodeTotals = newDecodeStats();

@@ -4,7 +4,7 @@ import type { Command } from '../schemas/command.ts';
 import type { Config } from '../schemas/config.ts';
 import { InfluxHistory } from '../sinks/influx/influxHistory.ts';
 import { kafkaClient } from '../sinks/kafka/kafkaClient.ts';
-import { renewingProducer } from '../sinks/kafka/renewingProducer.ts';
+import { idempotentProducer } from '../sinks/kafka/renewingProducer.ts';
 import { MemoryFeed } from '../sinks/memoryFeed.ts';
 import type { CommandDelivery, Sink } from '../sinks/sink.ts';
 import type { AccessConfig } from './accessConfig.ts';
@@ -67,9 +67,7 @@ export async function distributedDesk(o: DistributedDeskOptions): Promise<{
   const kafka = kafkaClient(o.config.kafka, `-desk-${o.instanceName}`);
   // Manual commands and control messages: a producer of the desk's own, so that a person's halt
   // never waits behind the pipeline's batches.
-  const producer = renewingProducer(() =>
-    kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
-  );
+  const producer = idempotentProducer(kafka, 'desk');
   await producer.connect();
   const feeds = await startKafkaFeeds({
     kafka,

@@ -1,4 +1,4 @@
-import type { Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { Kafka, Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'kafkajs';
 
 /**
  * Broker answers after which an idempotent producer can never send again under its producer id.
@@ -111,4 +111,29 @@ export function renewingProducer(
     transaction: () => current.transaction(),
     logger: () => current.logger(),
   };
+}
+
+/**
+ * The producer flowguard's writers use: idempotent with one request in flight (ordered, no
+ * duplicates under one producer id), topics left to `ensureTopics` unless `allowAutoTopicCreation`,
+ * renewed after a fatal idempotence answer; `log`, when given, is told of each renewal as
+ * "<name> producer: <error>; continuing with a new producer id".
+ */
+export function idempotentProducer(
+  kafka: Kafka,
+  name: string,
+  log?: (line: string) => void,
+  options: { readonly allowAutoTopicCreation?: boolean } = {},
+): RenewingProducer {
+  const settings = {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: options.allowAutoTopicCreation ?? false,
+  };
+  return renewingProducer(
+    () => kafka.producer(settings),
+    log
+      ? (err) => log(`${name} producer: ${(err as Error).message}; continuing with a new producer id`)
+      : undefined,
+  );
 }
