@@ -3,6 +3,7 @@ import { loadConfig } from '../../core/loadConfig.ts';
 import { runEngineOnKafka } from '../../engine/kafkaAdapter.ts';
 import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 import type { Command } from '../command.ts';
+import { StopRequest } from '../stopRequest.ts';
 
 const help = `Usage: flowguard engine --config FILE [--engine-id ID] [--no-dead-man] [--no-audit]
 
@@ -56,15 +57,10 @@ export const engineCommand: Command = {
             : `flowguard engine: left safe mode on an explicit global RESUME`,
         ),
     });
-    /** Set when the commands consumer stopped for good; wakes the wait below. */
-    let lost: Error | undefined;
-    let wake = (): void => undefined;
+    const stop = new StopRequest();
     const adapter = await runEngineOnKafka(engine, config.kafka, {
       audit: !values['no-audit'],
-      onConsumerLost: (err) => {
-        lost = err;
-        wake();
-      },
+      onConsumerLost: stop.consumerLost,
     });
     console.error(
       `flowguard engine: ${engine.engineId} reading ${config.kafka.topics.commands}, answering on ${config.kafka.topics.acks}` +
@@ -72,12 +68,8 @@ export const engineCommand: Command = {
           ? '; no dead-man switch'
           : `; ${link.safeMode} everywhere after ${link.deadManMs} ms without a heartbeat`),
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-      wake = resolve;
-      if (lost) resolve();
-    });
+    await stop.stopped();
+    const lost = stop.lost;
     if (lost)
       console.error(
         `flowguard engine: the Kafka consumer stopped for good (${lost.message}); exiting with status 1 so that the supervisor starts the engine again`,

@@ -8,6 +8,7 @@ import { formatAuditEntry } from '../../server/audit.ts';
 import { distributedDesk } from '../../server/distributedDesk.ts';
 import { startRiskDesk, type RiskDesk } from '../../server/index.ts';
 import type { Command } from '../command.ts';
+import { StopRequest } from '../stopRequest.ts';
 
 const help = `Usage: flowguard run --config FILE [--aml DIR] [--instance-id ID] [--port N [--host H] [--tokens FILE]]
                      [--no-influx] [--no-heartbeats] [--no-audit] [--no-stale-feeds]
@@ -99,15 +100,10 @@ export const runCommand: Command = {
       console.error(
         `flowguard run: ${config.influxdb.tokenEnv} is not set: history will not be written to InfluxDB (pass --no-influx to silence this)`,
       );
-    /** Set when the events consumer stopped for good; wakes the wait below. */
-    let lost: Error | undefined;
-    let wake = (): void => undefined;
+    const stop = new StopRequest();
     const rt = await startDistributed({
       config,
-      onConsumerLost: (err) => {
-        lost = err;
-        wake();
-      },
+      onConsumerLost: stop.consumerLost,
       heartbeats: !values['no-heartbeats'],
       audit: !values['no-audit'],
       staleFeeds: !values['no-stale-feeds'],
@@ -145,12 +141,8 @@ export const runCommand: Command = {
           `${s.heartbeats} heartbeats${rt.audit ? `, ${rt.audit.stats.written} audit lines` : ''}${rt.webhook ? `, webhook ${rt.webhook.stats.acked} acked / ${rt.webhook.stats.failed} failed` : ''}`,
       );
     }, 10_000);
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-      wake = resolve;
-      if (lost) resolve();
-    });
+    await stop.stopped();
+    const lost = stop.lost;
     clearInterval(timer);
     if (lost)
       console.error(
