@@ -5,9 +5,9 @@ import { main } from '../../cli/main.ts';
 import { startDistributed } from '../../pipelines/distributed.ts';
 import type { Command } from '../../schemas/command.ts';
 import { kafkaClient } from '../../sinks/kafka/kafkaClient.ts';
-import { ensureTopics, stateTopics } from '../../sinks/kafka/topics.ts';
+import { stateTopics } from '../../sinks/kafka/topics.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
-import { produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
+import { createTopics, produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
 import { configFile, manifests, readAll, startInstance, type Instance } from './support/scaleOut.ts';
 
 const services = inject('services');
@@ -48,10 +48,7 @@ describe('audit trail on the Kafka audit topic', () => {
   });
 
   it('an instance killed mid-run and its successor leave verifiable chains that hold every command with its rationale; a forged line is found', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, k);
-    await admin.disconnect();
+    await createTopics(kafka, k);
     const events = [
       ...simulateMarket({ seed: 2, startTime: Date.now() - 10 * 60_000, manipulations: [pump] }, 130_000),
     ];

@@ -2,9 +2,9 @@ import type { Kafka, ProducerRecord } from 'kafkajs';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { startDistributed } from '../../pipelines/distributed.ts';
 import { kafkaClient } from '../../sinks/kafka/kafkaClient.ts';
-import { ensureTopics, stateTopics } from '../../sinks/kafka/topics.ts';
+import { stateTopics } from '../../sinks/kafka/topics.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
-import { produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
+import { createTopics, produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
 import { manifests } from './support/scaleOut.ts';
 
 /** Changelog writes are held back by `delayMs`; what was written when, per partition. */
@@ -60,10 +60,7 @@ describe('checkpoints alongside processing', () => {
     changelog.topic = stateTopics(k).changelog;
     changelog.delayMs = 2_500;
     const kafka = kafkaClient(k, '-test');
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, k);
-    await admin.disconnect();
+    await createTopics(kafka, k);
     const rt = await startDistributed({ config, log: () => undefined });
     const producer = kafka.producer();
     await producer.connect();

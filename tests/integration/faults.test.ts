@@ -3,9 +3,9 @@ import { renderMetrics } from '../../core/metrics.ts';
 import { startDistributed } from '../../pipelines/distributed.ts';
 import type { DeadLetter } from '../../schemas/deadLetter.ts';
 import { kafkaClient } from '../../sinks/kafka/kafkaClient.ts';
-import { ensureTopics, stateTopics } from '../../sinks/kafka/topics.ts';
+import { stateTopics } from '../../sinks/kafka/topics.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
-import { produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
+import { createTopics, produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
 import { manifests, readAll } from './support/scaleOut.ts';
 
 const services = inject('services');
@@ -16,10 +16,7 @@ describe('faults - poison messages and a slow consumer', () => {
     Object.assign(config.kafka, { featureSampleMs: 0, checkpointIntervalMs: 300 });
     const k = config.kafka;
     const kafka = kafkaClient(k, '-test');
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, k);
-    await admin.disconnect();
+    await createTopics(kafka, k);
     const rt = await startDistributed({ config, log: () => undefined });
     const producer = kafka.producer();
     await producer.connect();

@@ -9,9 +9,8 @@ import { ReferenceEngine } from '../../engine/referenceEngine.ts';
 import type { Ack } from '../../schemas/ack.ts';
 import type { Command } from '../../schemas/command.ts';
 import { kafkaClient } from '../../sinks/kafka/kafkaClient.ts';
-import { ensureTopics } from '../../sinks/kafka/topics.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
-import { produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
+import { createTopics, produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
 import { sseConnect } from '../unit/server/sseClient.ts';
 import { configFile, readAll, startInstance, type Instance } from './support/scaleOut.ts';
 
@@ -54,10 +53,7 @@ describe('risk desk served by flowguard run', () => {
   });
 
   it('shows alerts and a halt live over SSE and in /api/halts; an operator’s resume goes through the policy to the engine; an admin’s global RESUME ends safe mode; every request is in the audit chain', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, k);
-    await admin.disconnect();
+    await createTopics(kafka, k);
     // History in a range of its own in the past (InfluxDB is shared by the tests).
     const start = Date.UTC(2020, 0, 1) + Math.floor(Math.random() * 300) * 86_400_000;
     // Up to 85 s: the pump (60-80 s) is halted, and the halt stays whatever the detector, since the

@@ -8,9 +8,8 @@ import { AccessConfig } from '../../server/accessConfig.ts';
 import { distributedDesk } from '../../server/distributedDesk.ts';
 import { startRiskDesk, type RiskDesk } from '../../server/index.ts';
 import { kafkaClient } from '../../sinks/kafka/kafkaClient.ts';
-import { ensureTopics } from '../../sinks/kafka/topics.ts';
 import { simulateMarket } from '../../simulator/marketSimulator.ts';
-import { produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
+import { createTopics, produceEvents, testConfig, waitFor } from '../support/kafkaRun.ts';
 import { readAll } from './support/scaleOut.ts';
 
 const services = inject('services');
@@ -66,10 +65,7 @@ describe('webhook delivery in the distributed mode', () => {
     Object.assign(config.kafka, { featureSampleMs: 0 });
     const k = config.kafka;
     const kafka = kafkaClient(k, '-test');
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, k);
-    await admin.disconnect();
+    await createTopics(kafka, k);
     // No pipeline yet: the webhook engine enters safe mode.
     await waitFor(() => engine.safeMode !== null, 20_000, 'safe mode before the pipeline');
 

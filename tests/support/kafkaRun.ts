@@ -1,4 +1,6 @@
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import type { KafkaConfig } from '../../schemas/kafkaConfig.ts';
+import { ensureTopics } from '../../sinks/kafka/topics.ts';
 import { Config } from '../../schemas/config.ts';
 import type { ConnectionSettings } from '../../services/index.ts';
 import type { InputEvent } from '../../schemas/event.ts';
@@ -71,5 +73,16 @@ export async function waitFor(
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Creates the configuration's topics (as `flowguard run` would at its start) through `kafka`. */
+export async function createTopics(kafka: Kafka, k: KafkaConfig): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, k);
+  } finally {
+    await admin.disconnect();
   }
 }
